@@ -1,0 +1,59 @@
+#include "verbs.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace orrery::cli;
+
+namespace {
+
+struct Verb {
+    const char *name;
+    int (*run)(const QStringList &);
+    const char *summary;
+};
+
+constexpr Verb verbs[] = {
+    {"import", runImport, "import playlists, documents, JSON records or vectors into a project"},
+    {"info", runInfo, "list a project's datasets and their counts"},
+    {"synth", runSynth, "write a synthetic corpus in the Spotify MPD schema"},
+    {"bench", runBench, "run a benchmark and print JSON"},
+};
+
+void usage(FILE *to)
+{
+    QString text = QStringLiteral("Usage: orrery-cli VERB [options]\n\nVerbs:\n");
+    for (const Verb &v : verbs)
+        text += QStringLiteral("  %1 %2\n").arg(QString::fromLatin1(v.name), -8).arg(QString::fromLatin1(v.summary));
+    text += QStringLiteral("\n'orrery-cli VERB --help' describes a verb.\n");
+    std::fputs(text.toUtf8().constData(), to);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("orrery-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ORRERY_VERSION));
+    const QStringList args = QCoreApplication::arguments();
+    if (args.size() < 2 || args.at(1) == u"--help" || args.at(1) == u"-h" || args.at(1) == u"help") {
+        usage(args.size() < 2 ? stderr : stdout);
+        return args.size() < 2 ? Usage : Ok;
+    }
+    if (args.at(1) == u"--version") {
+        out(QStringLiteral("orrery-cli " ORRERY_VERSION "\n"));
+        return Ok;
+    }
+    for (const Verb &v : verbs) {
+        if (args.at(1) == QLatin1String(v.name)) {
+            QStringList verbArgs = args.mid(1);
+            verbArgs[0] = QStringLiteral("orrery-cli ") + args.at(1);
+            return v.run(verbArgs);
+        }
+    }
+    err(QStringLiteral("orrery-cli: unknown verb '%1'\n").arg(args.at(1)));
+    usage(stderr);
+    return Usage;
+}

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QStringList>
+
+namespace orrery::cli {
+
+enum Exit { Ok = 0, Usage = 1, InputError = 2 };
+
+/// Each verb gets its arguments with the program and verb names first, as QCommandLineParser expects.
+int runImport(const QStringList &args);
+int runInfo(const QStringList &args);
+int runSynth(const QStringList &args);
+int runBench(const QStringList &args);
+
+/// Prints to stdout / stderr in UTF-8.
+void out(const QString &text);
+void err(const QString &text);
+
+} // namespace orrery::cli

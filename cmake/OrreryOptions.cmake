@@ -1,0 +1,17 @@
+# One INTERFACE target carries the language level, warnings and Qt strictness for every target.
+add_library(orrery_options INTERFACE)
+target_compile_features(orrery_options INTERFACE cxx_std_20)
+target_compile_options(orrery_options INTERFACE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+target_compile_definitions(orrery_options INTERFACE
+  QT_NO_CAST_FROM_ASCII
+  QT_NO_CAST_TO_ASCII
+  QT_NO_URL_CAST_FROM_STRING
+  QT_USE_QSTRINGBUILDER
+  QT_NO_FOREACH
+  QT_DISABLE_DEPRECATED_UP_TO=0x060400)
+
+option(ORRERY_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+if(ORRERY_SANITIZE)
+  target_compile_options(orrery_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(orrery_options INTERFACE -fsanitize=address,undefined)
+endif()

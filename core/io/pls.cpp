@@ -1,0 +1,10 @@
+#include "io/readers.h"
+
+namespace orrery::io {
+
+void readPls(const QString &path, ImportWriter &)
+{
+    throw Error(path + QStringLiteral(": this format is not read yet"));
+}
+
+} // namespace orrery::io

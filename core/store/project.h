@@ -1,0 +1,53 @@
+#pragma once
+
+#include "model/types.h"
+#include "store/sqlite.h"
+
+#include <QList>
+#include <QString>
+
+#include <vector>
+
+namespace orrery {
+
+/// A project file: one SQLite database holding datasets, items, sequences, tags,
+/// embedding sets and what later stages compute from them.
+///
+/// One Project is one connection; use it from one thread at a time. A worker
+/// that writes opens its own Project on the same path (WAL lets the GUI read meanwhile).
+class Project final
+{
+public:
+    /// The schema version this build writes; `PRAGMA user_version` holds it.
+    static constexpr int SchemaVersion = 1;
+
+    /// Opens or creates the file and migrates it to SchemaVersion. Throws Error.
+    explicit Project(const QString &path);
+    ~Project();
+    Project(const Project &) = delete;
+    Project &operator=(const Project &) = delete;
+
+    sqlite3 *db() const { return m_db; }
+    const QString &path() const { return m_path; }
+    int schemaVersion() const;
+
+    QList<DatasetInfo> datasets() const;
+    /// Dataset id by name, or 0.
+    qint64 datasetId(const QString &name) const;
+    QList<EmbeddingSetInfo> embeddingSets() const;
+
+    /// Item id for a source key, optionally within one dataset; 0 when unknown.
+    qint64 itemForKey(const QString &key, qint64 datasetId = 0) const;
+
+private:
+    void migrate();
+    sqlite3 *m_db = nullptr;
+    QString m_path;
+};
+
+/// Packs item ids as the little-endian int64 array that `sequence.entries` and
+/// `embedding_set.ids` hold.
+QByteArray packIds(const std::vector<qint64> &ids);
+std::vector<qint64> unpackIds(std::span<const std::byte> blob);
+
+} // namespace orrery

@@ -1,0 +1,108 @@
+#pragma once
+
+namespace orrery::schema {
+
+/// Migration i brings a file from user_version i to i + 1. Append, never edit.
+inline constexpr const char *migrations[] = {
+    // 0 -> 1: the first schema.
+    R"sql(
+CREATE TABLE dataset(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,               -- playlists | documents | records | vectors
+    format TEXT NOT NULL,             -- the importer that read it
+    sources TEXT NOT NULL DEFAULT '[]', -- JSON array of the imported paths
+    attrs TEXT,                       -- JSON object (e.g. MPD "info")
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+
+-- Items are shared across datasets: (kind, identity) is what makes two rows one song.
+CREATE TABLE item(
+    id INTEGER PRIMARY KEY,
+    kind INTEGER NOT NULL,            -- ItemKind
+    identity TEXT NOT NULL,
+    key TEXT NOT NULL,                -- the source key first seen
+    title TEXT, artist TEXT, album TEXT,
+    body TEXT,                        -- document text
+    attrs TEXT);                      -- JSON object
+CREATE UNIQUE INDEX item_identity ON item(kind, identity);
+
+-- Which items a dataset holds, under which source key.
+CREATE TABLE dataset_item(
+    dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+    item_id INTEGER NOT NULL REFERENCES item(id),
+    key TEXT NOT NULL,
+    PRIMARY KEY(dataset_id, item_id)) WITHOUT ROWID;
+CREATE INDEX dataset_item_key ON dataset_item(key);
+
+-- A playlist or a document: an item of its own plus its ordered entries,
+-- packed as little-endian int64 item ids (one read per sequence, no per-entry rows).
+CREATE TABLE sequence(
+    item_id INTEGER PRIMARY KEY REFERENCES item(id),
+    dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+    length INTEGER NOT NULL,
+    entries BLOB NOT NULL);
+CREATE INDEX sequence_dataset ON sequence(dataset_id);
+
+CREATE TABLE tag(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'tag', -- tag | label
+    UNIQUE(kind, name));
+CREATE TABLE item_tag(
+    item_id INTEGER NOT NULL REFERENCES item(id),
+    tag_id INTEGER NOT NULL REFERENCES tag(id),
+    dataset_id INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,
+    PRIMARY KEY(item_id, tag_id, dataset_id)) WITHOUT ROWID;
+CREATE INDEX item_tag_tag ON item_tag(tag_id);
+CREATE INDEX item_tag_dataset ON item_tag(dataset_id);
+
+CREATE VIRTUAL TABLE item_fts USING fts5(
+    title, artist, album, body, attrs,
+    content='item', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+
+CREATE TABLE embedding_set(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    dataset_id INTEGER REFERENCES dataset(id) ON DELETE CASCADE,
+    item_kind INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    dim INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    ids BLOB NOT NULL,                -- int64 item id per row
+    vectors BLOB NOT NULL,            -- count x dim float32, row-major
+    quantized BLOB,                   -- optional int8 rows
+    scales BLOB,                      -- optional float32 per-dimension scale
+    rotation BLOB,                    -- optional float32 dim x dim PCA rotation
+    stats TEXT NOT NULL DEFAULT '{}',
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+
+CREATE TABLE index_blob(
+    id INTEGER PRIMARY KEY,
+    set_id INTEGER NOT NULL REFERENCES embedding_set(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    path TEXT,                        -- side file, when the graph is not inline
+    data BLOB,
+    stats TEXT NOT NULL DEFAULT '{}',
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+
+CREATE TABLE layout(
+    id INTEGER PRIMARY KEY,
+    set_id INTEGER NOT NULL REFERENCES embedding_set(id) ON DELETE CASCADE,
+    name TEXT NOT NULL UNIQUE,
+    method TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '{}',
+    coords BLOB NOT NULL,             -- count x 2 float64, rows as in the set
+    stats TEXT NOT NULL DEFAULT '{}',
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+
+CREATE TABLE bookmark(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    state TEXT NOT NULL,              -- JSON: layout, camera, selection, colouring
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+)sql",
+};
+
+} // namespace orrery::schema
