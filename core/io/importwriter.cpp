@@ -5,9 +5,11 @@
 namespace orrery::io {
 
 ImportWriter::ImportWriter(Project &project, qint64 datasetId, const ImportOptions &options, JobContext &job)
-    : m_project(project), m_datasetId(datasetId), m_options(options), m_job(job),
-      m_scope("d" + std::to_string(datasetId) + ":")
+    : m_project(project), m_datasetId(datasetId), m_options(options), m_job(job)
 {
+    m_scope = "d";
+    m_scope += std::to_string(datasetId);
+    m_scope += ':';
     sqlite3 *db = project.db();
     {
         sql::Statement st(db, "SELECT EXISTS(SELECT 1 FROM item)");
@@ -26,26 +28,18 @@ ImportWriter::ImportWriter(Project &project, qint64 datasetId, const ImportOptio
 
 ImportWriter::~ImportWriter() = default;
 
-std::string ImportWriter::mapKey(ItemKind kind, std::string_view identityOrKey) const
-{
-    std::string key;
-    key.reserve(identityOrKey.size() + 1);
-    key += char('0' + int(kind));
-    key += identityOrKey;
-    return key;
-}
-
 qint64 ImportWriter::find(ItemKind kind, std::string_view identityOrKey) const
 {
-    const auto it = m_items.find(mapKey(kind, identityOrKey));
-    return it == m_items.end() ? 0 : it->second;
+    const ItemMap &map = itemsOf(kind);
+    const auto it = map.find(identityOrKey);
+    return it == map.end() ? 0 : it->second;
 }
 
 qint64 ImportWriter::item(const ItemFields &f)
 {
     const std::string_view ident = f.identity.empty() ? f.key : f.identity;
-    std::string mk = mapKey(f.kind, ident);
-    if (const auto it = m_items.find(mk); it != m_items.end())
+    ItemMap &map = itemsOf(f.kind);
+    if (const auto it = map.find(ident); it != map.end())
         return it->second;
 
     std::string stored;
@@ -87,7 +81,7 @@ qint64 ImportWriter::item(const ItemFields &f)
     m_insertMember.bind(1, m_datasetId).bind(2, id).bind(3, f.key).exec();
     if (f.kind != ItemKind::Playlist)
         ++m_stats.datasetItems;
-    m_items.emplace(std::move(mk), id);
+    map.emplace(std::string(ident), id);
     return id;
 }
 
@@ -107,7 +101,8 @@ qint64 ImportWriter::sequence(const ItemFields &fields, std::span<const qint64> 
 void ImportWriter::tag(qint64 itemId, std::string_view name, bool label)
 {
     const char *kind = label ? "label" : "tag";
-    std::string mk = std::string(label ? "l" : "t") + std::string(name);
+    std::string mk(1, label ? 'l' : 't');
+    mk += name;
     qint64 tagId = 0;
     if (const auto it = m_tags.find(mk); it != m_tags.end()) {
         tagId = it->second;
@@ -152,6 +147,7 @@ void ImportWriter::datasetAttributes(std::string_view json)
 {
     sql::Statement st(m_project.db(), "UPDATE dataset SET attrs = ? WHERE id = ?");
     st.bind(1, json).bind(2, m_datasetId).exec();
+    m_hasAttributes = true;
 }
 
 void ImportWriter::skipRecord(const QString &where, const QString &message)

@@ -52,6 +52,7 @@ public:
                       std::span<const float> vectors, int dim, const QString &paramsJson);
     /// Sets the dataset's attributes (a JSON object).
     void datasetAttributes(std::string_view json);
+    bool hasDatasetAttributes() const { return m_hasAttributes; }
 
     /// A problem confined to one record: skipped and counted, or fatal under --strict.
     void skipRecord(const QString &where, const QString &message);
@@ -68,7 +69,13 @@ public:
     void setTotalBytes(qint64 bytes) { m_totalBytes = bytes; }
 
 private:
-    std::string mapKey(ItemKind kind, std::string_view identityOrKey) const;
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>()(s); }
+    };
+    using ItemMap = std::unordered_map<std::string, qint64, Hash, std::equal_to<>>;
+    ItemMap &itemsOf(ItemKind kind) { return m_items[size_t(kind)]; }
+    const ItemMap &itemsOf(ItemKind kind) const { return m_items[size_t(kind)]; }
 
     Project &m_project;
     qint64 m_datasetId;
@@ -78,9 +85,10 @@ private:
     QString m_datasetName;
     std::string m_scope; ///< prefix that makes dataset-private identities unique
     bool m_projectHadItems = false;
+    bool m_hasAttributes = false;
     qint64 m_totalBytes = 0;
     qint64 m_bytesBefore = 0;
-    std::unordered_map<std::string, qint64> m_items;
+    ItemMap m_items[6]; ///< per ItemKind: identity (or key, for dataset-private items) -> id
     std::unordered_map<std::string, qint64> m_tags;
 
     sql::Statement m_findItem, m_insertItem, m_insertFts, m_insertMember, m_insertSequence, m_findTag, m_insertTag,

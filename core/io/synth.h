@@ -1,0 +1,36 @@
+#pragma once
+
+#include "jobs/jobcontext.h"
+
+#include <QString>
+
+namespace orrery::io {
+
+struct SynthOptions {
+    qint64 playlists = 1000;
+    quint64 seed = 1;
+    int playlistsPerFile = 1000; ///< as in the real MPD slices
+    int genres = 16;
+    qint64 tracks = 0;           ///< catalogue size; 0 picks one in proportion to the playlists
+};
+
+struct SynthStats {
+    qint64 files = 0;
+    qint64 playlists = 0;
+    qint64 entries = 0;
+    qint64 tracks = 0;  ///< catalogue size
+    qint64 artists = 0;
+    qint64 bytes = 0;
+};
+
+/// Writes a synthetic corpus in the Spotify Million Playlist Dataset schema, pretty-printed
+/// like the real slices (`mpd.slice.A-B.json`). Artists and genres are latent clusters:
+/// a playlist draws most tracks from one or two genres with Zipf popularity, and often
+/// several from the same artist; lengths run from 5 to 250 with a mean near 66, as in MPD.
+/// The output depends only on the options (same seed, same bytes, on any machine).
+SynthStats writeSynthMpd(const QString &outDir, const SynthOptions &options, JobContext &job);
+
+/// The genre of each synthetic track: track index -> genre name (for tests and probes).
+QString synthGenreName(int genre);
+
+} // namespace orrery::io
