@@ -334,6 +334,7 @@ ImportResult importPaths(Project &project, const QStringList &paths, const Impor
             readUnit(u, writer);
             writer.advance(sizeOf(u.path));
         }
+        writer.finish();
         if (writer.stats().sequences == 0 && writer.stats().datasetItems == 0 && writer.stats().vectors == 0)
             throw Error(paths.first() + QStringLiteral(": nothing to import: no playlists, documents, records or vectors found"));
         job.checkCancelled();

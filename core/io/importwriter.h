@@ -1,11 +1,19 @@
 #pragma once
 
 #include "io/importer.h"
+#include "io/stringidmap.h"
 #include "store/sqlite.h"
 
+#include <QSet>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -29,15 +37,20 @@ struct ItemFields {
     std::string_view attrs; ///< a JSON object, or empty
 };
 
-/// Where readers put what they read. It dedupes items, packs sequences and writes
-/// through prepared statements inside the import's one transaction.
+/// Where readers put what they read. It dedupes items and assigns their ids in memory on
+/// the reader's thread, and hands the rows in batches to a store thread that writes them
+/// through prepared statements inside the import's one transaction. Parsing and SQLite
+/// so run on both cores at once.
 class ImportWriter final
 {
 public:
     ImportWriter(Project &project, qint64 datasetId, const ImportOptions &options, JobContext &job);
+    /// Stops the store thread; what it had not written is dropped (the caller rolls back).
     ~ImportWriter();
+    ImportWriter(const ImportWriter &) = delete;
+    ImportWriter &operator=(const ImportWriter &) = delete;
 
-    /// The id of the item with this identity, inserting it (and its FTS row) when new,
+    /// The id of the item with this identity, creating it (and its FTS row) when new,
     /// and recording it as part of the dataset under `fields.key`.
     qint64 item(const ItemFields &fields);
     /// The id of an item already seen in this import by kind and identity (or key when the
@@ -60,6 +73,8 @@ public:
     /// Reports progress through the import's bytes; checks for cancel.
     void advance(qint64 bytesDone);
     void beginFile(const QString &path, qint64 bytes);
+    /// Waits until everything is written; throws the store thread's error, if any.
+    void finish();
 
     JobContext &job() { return m_job; }
     ImportStats &stats() { return m_stats; }
@@ -69,13 +84,37 @@ public:
     void setTotalBytes(qint64 bytes) { m_totalBytes = bytes; }
 
 private:
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>()(s); }
+    enum class OpType : quint8 { Item, Member, Sequence, Tag, ItemTag, DatasetAttrs, EmbeddingSet };
+    struct Str {
+        quint64 offset = 0;
+        quint64 length = 0;
+        bool null = true;
     };
-    using ItemMap = std::unordered_map<std::string, qint64, Hash, std::equal_to<>>;
-    ItemMap &itemsOf(ItemKind kind) { return m_items[size_t(kind)]; }
-    const ItemMap &itemsOf(ItemKind kind) const { return m_items[size_t(kind)]; }
+    struct Op {
+        OpType type;
+        qint64 a = 0, b = 0, c = 0;
+        Str s[7];
+    };
+    struct Batch {
+        std::string arena;
+        std::vector<Op> ops;
+        std::vector<std::vector<char>> blobs;
+        std::string_view view(const Str &s) const { return s.null ? std::string_view() : std::string_view(arena.data() + s.offset, s.length); }
+        void clear()
+        {
+            arena.clear();
+            ops.clear();
+            blobs.clear();
+        }
+    };
+    class Store;
+
+    Str stash(std::string_view s, bool nullWhenEmpty = true);
+    Op &push(OpType type);
+    void flush();
+    void storeLoop();
+    void rethrowStoreError();
+    qint64 existingItem(ItemKind kind, std::string_view identity);
 
     Project &m_project;
     qint64 m_datasetId;
@@ -88,11 +127,23 @@ private:
     bool m_hasAttributes = false;
     qint64 m_totalBytes = 0;
     qint64 m_bytesBefore = 0;
-    ItemMap m_items[6]; ///< per ItemKind: identity (or key, for dataset-private items) -> id
+    qint64 m_nextItemId = 1;
+    qint64 m_nextTagId = 1;
+    StringIdMap m_items[6]; ///< per ItemKind: identity (or key, for dataset-private items) -> id
     std::unordered_map<std::string, qint64> m_tags;
+    QSet<QString> m_setNames;
+    sqlite3 *m_reader = nullptr; ///< read-only connection for items that predate this import
+    sql::Statement m_findItem;
 
-    sql::Statement m_findItem, m_insertItem, m_insertFts, m_insertMember, m_insertSequence, m_findTag, m_insertTag,
-        m_insertItemTag;
+    std::unique_ptr<Batch> m_batch;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<std::unique_ptr<Batch>> m_full;
+    std::vector<std::unique_ptr<Batch>> m_free;
+    bool m_closing = false;
+    bool m_abort = false;
+    QString m_storeError;
+    std::thread m_thread;
 };
 
 } // namespace orrery::io
