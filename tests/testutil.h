@@ -3,6 +3,7 @@
 #include "io/importer.h"
 #include "store/project.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -42,6 +43,33 @@ inline io::ImportResult importInto(Project &project, const QStringList &paths, i
 {
     JobContext job;
     return io::importPaths(project, paths, options, job);
+}
+
+/// A digest of every row of every table, to show a failed import changed nothing.
+inline QByteArray fingerprint(Project &project)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QStringList tables;
+    {
+        sql::Statement st(project.db(), "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                                        "AND name NOT LIKE 'item_fts_%' ORDER BY name");
+        while (st.step())
+            tables.append(st.columnText(0));
+    }
+    for (const QString &table : std::as_const(tables)) {
+        const QByteArray sql = "SELECT * FROM " + table.toUtf8();
+        sql::Statement st(project.db(), std::string_view(sql.constData(), size_t(sql.size())));
+        hash.addData(table.toUtf8());
+        while (st.step()) {
+            const int columns = sqlite3_column_count(st.handle());
+            for (int c = 0; c < columns; ++c) {
+                const auto blob = st.columnBlob(c);
+                hash.addData(QByteArrayView(reinterpret_cast<const char *>(blob.data()), qsizetype(blob.size())));
+                hash.addData("|");
+            }
+        }
+    }
+    return hash.result().toHex();
 }
 
 inline QByteArray fileBytes(const QString &path)

@@ -35,6 +35,11 @@ Project::Project(const QString &path) : m_path(path)
         if (appId == 0 && pragmaInt(m_db, "PRAGMA user_version") == 0
             && pragmaInt(m_db, "SELECT count(*) FROM sqlite_schema") > 0)
             throw Error(path + QStringLiteral(": an SQLite file that is not an Orrery project"));
+        // Refuse a newer schema before touching the file (WAL would rewrite its header).
+        if (const int version = schemaVersion(); version > SchemaVersion)
+            throw Error(QStringLiteral("schema version %1 was written by a newer Orrery (this one reads up to %2)")
+                            .arg(version)
+                            .arg(SchemaVersion));
         sql::exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                         "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY");
         migrate();
@@ -55,10 +60,6 @@ Project::~Project()
 void Project::migrate()
 {
     int version = schemaVersion();
-    if (version > SchemaVersion)
-        throw Error(QStringLiteral("schema version %1 was written by a newer Orrery (this one reads up to %2)")
-                        .arg(version)
-                        .arg(SchemaVersion));
     if (version == SchemaVersion)
         return;
     sql::Transaction tx(m_db);
