@@ -1,0 +1,157 @@
+// orrery-cli as scripts use it: exit codes, --help, the info JSON, progress on stderr.
+#include "testutil.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace orrery;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run cli(const QStringList &args)
+{
+    QProcess p;
+    p.start(QString::fromUtf8(ORRERY_CLI), args);
+    p.waitForFinished(120000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+} // namespace
+
+class TestCli final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void helpForEveryVerb_data()
+    {
+        QTest::addColumn<QString>("verb");
+        for (const char *verb : {"import", "info", "synth", "bench"})
+            QTest::newRow(verb) << QString::fromLatin1(verb);
+    }
+    void helpForEveryVerb()
+    {
+        QFETCH(QString, verb);
+        const Run r = cli({verb, QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("Usage") || r.out.contains("usage"), r.out.constData());
+    }
+
+    void usageErrorsExitWithOne_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no verb") << QStringList();
+        QTest::newRow("unknown verb") << QStringList{QStringLiteral("frobnicate")};
+        QTest::newRow("import without paths") << QStringList{QStringLiteral("import"), QStringLiteral("p.orrery")};
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("info"), QStringLiteral("--bogus"), QStringLiteral("p")};
+        QTest::newRow("unknown format") << QStringList{QStringLiteral("import"), QStringLiteral("p.orrery"), QStringLiteral("x"),
+                                                       QStringLiteral("--format"), QStringLiteral("mp3")};
+        QTest::newRow("synth bad number") << QStringList{QStringLiteral("synth"), QStringLiteral("out"), QStringLiteral("--playlists"),
+                                                         QStringLiteral("many")};
+    }
+    void usageErrorsExitWithOne()
+    {
+        QFETCH(QStringList, args);
+        QTemporaryDir dir;
+        QVERIFY(QDir::setCurrent(dir.path()));
+        const Run r = cli(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(!r.err.isEmpty());
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("p.orrery"))));
+    }
+
+    void importAndInfoJson()
+    {
+        ORRERY_REQUIRE_SHARED("mpd/mpd.slice.0-999.first29.json");
+        QTemporaryDir dir;
+        const QString project = dir.filePath(QStringLiteral("p.orrery"));
+        Run r = cli({QStringLiteral("import"), project, shared, QStringLiteral("--dataset"), QStringLiteral("mpd")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("29 sequences, 1448 entries"), r.out.constData());
+        QVERIFY2(r.err.contains("100%"), r.err.constData()); // progress goes to stderr
+        r = cli({QStringLiteral("info"), project, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(u"schema").toInt(), Project::SchemaVersion);
+        const QJsonArray datasets = o.value(u"datasets").toArray();
+        QCOMPARE(datasets.size(), 1);
+        const QJsonObject d = datasets.first().toObject();
+        QCOMPARE(d.value(u"name").toString(), QStringLiteral("mpd"));
+        QCOMPARE(d.value(u"kind").toString(), QStringLiteral("playlists"));
+        QCOMPARE(d.value(u"items").toInteger(), 1397);
+        QCOMPARE(d.value(u"sequences").toInteger(), 29);
+        QCOMPARE(d.value(u"entries").toInteger(), 1448);
+        QCOMPARE(d.value(u"tags").toInteger(), 0);
+        r = cli({QStringLiteral("info"), project});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("mpd") && r.out.contains("1448"), r.out.constData());
+    }
+
+    void inputErrorsExitWithTwoAndKeepTheProject()
+    {
+        QTemporaryDir dir;
+        const QString project = dir.filePath(QStringLiteral("p.orrery"));
+        const QString good = dir.filePath(QStringLiteral("good.json"));
+        const QString bad = dir.filePath(QStringLiteral("bad.json"));
+        test::writeFile(good, R"([{"id":"a"},{"id":"b"}])");
+        test::writeFile(bad, "[{\"id\":\"c\"},\n{\"id\":");
+        QCOMPARE(cli({QStringLiteral("import"), project, good}).exitCode, 0);
+        const QByteArray before = test::fileBytes(project);
+        const Run r = cli({QStringLiteral("import"), project, bad});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains((bad + QStringLiteral(":2:")).toUtf8()), r.err.constData());
+        const Run info = cli({QStringLiteral("info"), project, QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(info.out).object().value(u"datasets").toArray().size(), 1);
+        QCOMPARE(cli({QStringLiteral("info"), dir.filePath(QStringLiteral("missing.orrery"))}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("import"), project, dir.filePath(QStringLiteral("nope"))}).exitCode, 2);
+        // The failed import was rolled back: the file on disk is byte for byte what it was.
+        QCOMPARE(test::fileBytes(project), before);
+    }
+
+    void strictTurnsSkippedRecordsIntoFailure()
+    {
+        QTemporaryDir dir;
+        const QString project = dir.filePath(QStringLiteral("p.orrery"));
+        const QString lines = dir.filePath(QStringLiteral("r.jsonl"));
+        test::writeFile(lines, "{\"id\":1}\n{\"id\":2,\n{\"id\":3}\n");
+        Run r = cli({QStringLiteral("import"), project, lines, QStringLiteral("--strict")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains((lines + QStringLiteral(":2:")).toUtf8()), r.err.constData());
+        r = cli({QStringLiteral("import"), project, lines, QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(u"items").toInteger(), 2);
+        QCOMPARE(o.value(u"skipped").toInteger(), 1);
+        QVERIFY2(r.err.contains((lines + QStringLiteral(":2:")).toUtf8()), r.err.constData());
+    }
+
+    void synthThenBenchImport()
+    {
+        QTemporaryDir dir;
+        Run r = cli({QStringLiteral("synth"), dir.filePath(QStringLiteral("c")), QStringLiteral("--playlists"), QStringLiteral("1500"),
+                     QStringLiteral("--seed"), QStringLiteral("3")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject s = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(s.value(u"playlists").toInteger(), 1500);
+        QCOMPARE(s.value(u"files").toInteger(), 2);
+        r = cli({QStringLiteral("bench"), QStringLiteral("import"), dir.filePath(QStringLiteral("c"))});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject b = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(b.value(u"entries").toInteger(), s.value(u"entries").toInteger());
+        QVERIFY(b.value(u"entries_per_s").toDouble() > 0);
+        QVERIFY(b.value(u"peak_rss_mb").toDouble() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
