@@ -17,6 +17,11 @@ struct Verb {
 constexpr Verb verbs[] = {
     {"import", runImport, "import playlists, documents, JSON records or vectors into a project"},
     {"info", runInfo, "list a project's datasets and their counts"},
+    {"train", runTrain, "train item vectors (songs or words) by skip-gram with negative sampling"},
+    {"embed", runEmbed, "compute playlist, document or record vectors (pooling, MBAT, LSA)"},
+    {"sets", runSets, "list a project's embedding sets"},
+    {"export", runExport, "write an embedding set as projector TSV, .npy or word2vec text"},
+    {"probe", runProbe, "compare pooling methods with linear probes and neighbour agreement"},
     {"synth", runSynth, "write a synthetic corpus in the Spotify MPD schema"},
     {"bench", runBench, "run a benchmark and print JSON"},
 };

@@ -11,6 +11,11 @@ int runImport(const QStringList &args);
 int runInfo(const QStringList &args);
 int runSynth(const QStringList &args);
 int runBench(const QStringList &args);
+int runTrain(const QStringList &args);  ///< train.cpp
+int runEmbed(const QStringList &args);  ///< embed.cpp
+int runSets(const QStringList &args);   ///< sets.cpp
+int runExport(const QStringList &args); ///< export.cpp
+int runProbe(const QStringList &args);  ///< probe.cpp
 
 /// Prints to stdout / stderr in UTF-8.
 void out(const QString &text);

@@ -1,0 +1,118 @@
+#include "embeddingset.h"
+
+#include "store/project.h"
+
+#include <QJsonDocument>
+
+#include <cmath>
+#include <cstring>
+
+namespace orrery {
+
+namespace {
+
+template<typename T>
+std::vector<T> fromBlob(std::span<const std::byte> blob)
+{
+    std::vector<T> out(blob.size() / sizeof(T));
+    if (!out.empty())
+        std::memcpy(out.data(), blob.data(), out.size() * sizeof(T));
+    return out;
+}
+
+template<typename T>
+void bindVector(sql::Statement &st, int index, const std::vector<T> &v)
+{
+    if (v.empty())
+        st.bindNull(index);
+    else
+        st.bindBlob(index, v.data(), qint64(v.size() * sizeof(T)));
+}
+
+QString json(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+void EmbeddingSet::normalizeRows()
+{
+    for (qint64 i = 0; i < count(); ++i) {
+        auto r = row(i);
+        double norm = 0;
+        for (const float v : r)
+            norm += double(v) * v;
+        if (norm > 0) {
+            const float inv = float(1.0 / std::sqrt(norm));
+            for (float &v : r)
+                v *= inv;
+        }
+    }
+}
+
+qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace)
+{
+    if (set.dim <= 0 || set.vectors.size() != set.ids.size() * size_t(set.dim))
+        throw Error(QStringLiteral("embedding set \"%1\": %2 values do not make %3 rows of %4")
+                        .arg(set.name)
+                        .arg(set.vectors.size())
+                        .arg(set.ids.size())
+                        .arg(set.dim));
+    sql::Transaction tx(project.db());
+    if (replace) {
+        sql::Statement del(project.db(), "DELETE FROM embedding_set WHERE name = ?");
+        del.bind(1, set.name).exec();
+    }
+    sql::Statement st(project.db(),
+                      "INSERT INTO embedding_set(name, dataset_id, item_kind, method, params, dim, count, ids, vectors, "
+                      "quantized, scales, rotation, stats) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    st.bind(1, set.name);
+    if (set.datasetId)
+        st.bind(2, set.datasetId);
+    else
+        st.bindNull(2);
+    st.bind(3, qint64(set.kind)).bind(4, set.method).bind(5, json(set.params)).bind(6, qint64(set.dim)).bind(7, set.count());
+    bindVector(st, 8, set.ids);
+    bindVector(st, 9, set.vectors);
+    bindVector(st, 10, set.quantized);
+    bindVector(st, 11, set.scales);
+    bindVector(st, 12, set.rotation);
+    st.bind(13, json(set.stats));
+    try {
+        st.exec();
+    } catch (const Error &e) {
+        if (e.message().contains(u"UNIQUE"))
+            throw Error(QStringLiteral("an embedding set named \"%1\" already exists; choose another --name").arg(set.name));
+        throw;
+    }
+    set.id = sqlite3_last_insert_rowid(project.db());
+    tx.commit();
+    return set.id;
+}
+
+EmbeddingSet loadEmbeddingSet(Project &project, const QString &name)
+{
+    sql::Statement st(project.db(), "SELECT id, name, coalesce(dataset_id, 0), item_kind, method, params, dim, ids, vectors, "
+                                    "quantized, scales, rotation, stats FROM embedding_set WHERE name = ?");
+    st.bind(1, name);
+    if (!st.step())
+        throw Error(QStringLiteral("no embedding set named \"%1\" (orrery-cli sets lists them)").arg(name));
+    EmbeddingSet set;
+    set.id = st.columnInt(0);
+    set.name = st.columnText(1);
+    set.datasetId = st.columnInt(2);
+    set.kind = ItemKind(st.columnInt(3));
+    set.method = st.columnText(4);
+    set.params = QJsonDocument::fromJson(st.columnText(5).toUtf8()).object();
+    set.dim = int(st.columnInt(6));
+    set.ids = fromBlob<qint64>(st.columnBlob(7));
+    set.vectors = fromBlob<float>(st.columnBlob(8));
+    set.quantized = fromBlob<qint8>(st.columnBlob(9));
+    set.scales = fromBlob<float>(st.columnBlob(10));
+    set.rotation = fromBlob<float>(st.columnBlob(11));
+    set.stats = QJsonDocument::fromJson(st.columnText(12).toUtf8()).object();
+    return set;
+}
+
+} // namespace orrery
