@@ -76,6 +76,24 @@ bool looksLikeWord2VecHeader(std::string_view line)
     return digits(line.substr(0, space)) && digits(trimmed(line.substr(space + 1)));
 }
 
+/// A GloVe row without a header: a token followed by three or more numbers, some with a
+/// fraction (so a line of prose such as "Chapter 1 2 3" stays text).
+bool looksLikeWordVectorLine(std::string_view line)
+{
+    const QList<QByteArray> fields = QByteArray(line.data(), qsizetype(line.size())).trimmed().split(' ');
+    if (fields.size() < 4 || fields.first().isEmpty())
+        return false;
+    bool fraction = false;
+    for (qsizetype i = 1; i < fields.size(); ++i) {
+        bool ok = false;
+        fields[i].toDouble(&ok);
+        if (!ok)
+            return false;
+        fraction = fraction || fields[i].contains('.') || fields[i].contains('e');
+    }
+    return fraction;
+}
+
 bool hasPlaylistHeader(std::string_view line)
 {
     const QString lower = qs(line).toLower();
@@ -125,6 +143,8 @@ Format detectFile(const QString &path)
         return Format::Vectors;
     if (info.fileName() == u"train.txt" && isYesFolder(info.dir()))
         return Format::Yes;
+    if ((suffix == u"txt" || suffix.isEmpty()) && looksLikeWordVectorLine(line))
+        return Format::Vectors;
     if (suffix == u"tsv" || suffix == u"csv" || suffix == u"txt" || suffix.isEmpty()) {
         if (allNumericFields(line, '\t') && suffix != u"csv")
             return Format::Vectors;
@@ -134,6 +154,20 @@ Format detectFile(const QString &path)
     if (suffix == u"txt" || suffix == u"text")
         return Format::Text;
     return Format::Auto;
+}
+
+/// A metadata.tsv belongs to the vectors beside it (vectors.tsv or an .npy) when those are imported too.
+bool isVectorMetadata(const QFileInfo &info, const QStringList &paths)
+{
+    if (info.fileName() != u"metadata.tsv")
+        return false;
+    const QDir dir = info.dir();
+    for (const QString &p : paths) {
+        const QFileInfo other(p);
+        if (other.dir() == dir && (other.fileName() == u"vectors.tsv" || other.suffix().compare(u"npy", Qt::CaseInsensitive) == 0))
+            return true;
+    }
+    return false;
 }
 
 bool isHidden(const QFileInfo &info)
@@ -150,8 +184,8 @@ QList<Unit> expand(const QStringList &paths, Format forced, QStringList *skipped
         if (!info.exists())
             throw Error(raw + QStringLiteral(": no such file or folder"));
         if (info.isFile()) {
-            if (info.fileName() == u"metadata.tsv" && paths.contains(info.dir().filePath(QStringLiteral("vectors.tsv"))))
-                continue; // read with its vectors.tsv
+            if (isVectorMetadata(info, paths))
+                continue; // read with the vectors beside it
             Format f = forced != Format::Auto ? forced : detectFile(raw);
             if (f == Format::Auto)
                 throw Error(raw + QStringLiteral(": cannot tell the format from its name or content; name it with --format"));
@@ -188,6 +222,8 @@ QList<Unit> expand(const QStringList &paths, Format forced, QStringList *skipped
             continue;
         }
         for (const QString &file : files) {
+            if (isVectorMetadata(QFileInfo(file), files))
+                continue;
             const Format f = forced != Format::Auto ? forced : detectFile(file);
             if (f == Format::Auto || f == Format::Yes || f == Format::Text)
                 skipped->append(file + QStringLiteral(": skipped, not a playlist, record or vector file"));
