@@ -431,6 +431,18 @@ private Q_SLOTS:
         QCOMPARE(scalar(p, QStringLiteral("SELECT count(*) FROM item")), 0);
     }
 
+    void aFileNamedTwiceIsReadOnce()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("in/a.json"));
+        test::writeFile(file, R"({"playlists":[{"pid":1,"tracks":[{"track_uri":"u:1"}]}]})");
+        Project p(dir.filePath(QStringLiteral("p.orrery")));
+        const auto r = test::importInto(p, {file, dir.filePath(QStringLiteral("in")), file});
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.stats.files, 1);
+        QCOMPARE(r.stats.sequences, 1);
+    }
+
     void cancelRollsBack()
     {
         QTemporaryDir dir;

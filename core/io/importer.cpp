@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 
 #include <algorithm>
 
@@ -123,17 +124,18 @@ Format detectFile(const QString &path)
         if (head.find("<playlist") != std::string_view::npos || suffix == u"xspf")
             return Format::Xspf;
     }
-    if (body.starts_with("{") || body.starts_with("[")) {
-        if (head.find("\"playlists\"") != std::string_view::npos)
-            return Format::Mpd;
-        return Format::Json;
-    }
+    // A playlist extension wins over JSON-looking content ("[settings]" in an .ini-style .pls).
     if (suffix == u"m3u" || suffix == u"m3u8")
         return Format::M3u;
     if (suffix == u"pls")
         return Format::Pls;
     if (suffix == u"xspf")
         return Format::Xspf;
+    if (body.starts_with("{") || body.starts_with("[")) {
+        if (head.find("\"playlists\"") != std::string_view::npos)
+            return Format::Mpd;
+        return Format::Json;
+    }
     if (suffix == u"npy" || suffix == u"vec" || suffix == u"bin")
         return Format::Vectors;
     if (suffix == u"json" || suffix == u"jsonl" || suffix == u"ndjson")
@@ -175,8 +177,24 @@ bool isHidden(const QFileInfo &info)
     return info.fileName().startsWith(u'.');
 }
 
-/// Turns the user's paths into units a reader takes whole.
+QList<Unit> expandPaths(const QStringList &paths, Format forced, QStringList *skipped);
+
+/// Turns the user's paths into units, each file or folder once however often it is named.
 QList<Unit> expand(const QStringList &paths, Format forced, QStringList *skipped)
+{
+    QList<Unit> units;
+    QSet<QString> seen;
+    for (const Unit &u : expandPaths(paths, forced, skipped)) {
+        const QString canonical = QFileInfo(u.path).canonicalFilePath();
+        if (!seen.contains(canonical)) {
+            seen.insert(canonical);
+            units.append(u);
+        }
+    }
+    return units;
+}
+
+QList<Unit> expandPaths(const QStringList &paths, Format forced, QStringList *skipped)
 {
     QList<Unit> units;
     for (const QString &raw : paths) {

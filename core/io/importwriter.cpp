@@ -1,5 +1,6 @@
 #include "importwriter.h"
 
+#include "io/source.h"
 #include "store/project.h"
 
 #include <cstring>
@@ -291,6 +292,10 @@ qint64 ImportWriter::item(const ItemFields &f)
 qint64 ImportWriter::sequence(const ItemFields &fields, std::span<const qint64> entries)
 {
     const qint64 id = item(fields);
+    if (!m_sequences.insert(id).second)
+        throw Error(QStringLiteral("%1 \"%2\" appears twice in this import; each playlist or document needs its own key")
+                        .arg(fields.kind == ItemKind::Playlist ? QStringLiteral("playlist") : QStringLiteral("document"),
+                             qs(fields.key)));
     Op &op = push(OpType::Sequence);
     op.a = id;
     op.b = qint64(entries.size());

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace orrery {
@@ -131,6 +132,7 @@ private:
     qint64 m_nextTagId = 1;
     StringIdMap m_items[6]; ///< per ItemKind: identity (or key, for dataset-private items) -> id
     std::unordered_map<std::string, qint64> m_tags;
+    std::unordered_set<qint64> m_sequences;
     QSet<QString> m_setNames;
     sqlite3 *m_reader = nullptr; ///< read-only connection for items that predate this import
     sql::Statement m_findItem;
