@@ -21,6 +21,7 @@ constexpr Verb verbs[] = {
     {"embed", runEmbed, "compute playlist, document or record vectors (pooling, MBAT, LSA)"},
     {"sets", runSets, "list a project's embedding sets"},
     {"export", runExport, "write an embedding set as projector TSV, .npy or word2vec text"},
+    {"compress", runCompress, "add int8 codes and a PCA rotation to a set; report their recall@10"},
     {"probe", runProbe, "compare pooling methods with linear probes and neighbour agreement"},
     {"synth", runSynth, "write a synthetic corpus in the Spotify MPD schema"},
     {"bench", runBench, "run a benchmark and print JSON"},
