@@ -1,0 +1,156 @@
+// The paper's probes: linear classifiers with k-fold cross-validation, and their labels.
+#include "testutil.h"
+
+#include "eval/probes.h"
+#include "model/random.h"
+
+#include <QTest>
+
+using namespace orrery;
+
+namespace {
+
+Corpus corpusOf(const std::vector<std::vector<qint32>> &sequences, qint32 vocabulary)
+{
+    Corpus c;
+    c.offsets.push_back(0);
+    for (size_t s = 0; s < sequences.size(); ++s) {
+        c.sequenceIds.push_back(qint64(s) + 100);
+        c.tokens.insert(c.tokens.end(), sequences[s].begin(), sequences[s].end());
+        c.offsets.push_back(qint64(c.tokens.size()));
+    }
+    for (qint32 v = 0; v < vocabulary; ++v) {
+        c.vocab.push_back(v + 1);
+        c.counts.push_back(qint64(std::count(c.tokens.begin(), c.tokens.end(), v)));
+    }
+    return c;
+}
+
+} // namespace
+
+class TestProbes final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void separableClassesAreLearned()
+    {
+        // Three classes around three orthogonal directions, with noise.
+        Random rng(1);
+        const int n = 600, d = 16;
+        RowMatrixXf x(n, d);
+        std::vector<int> y(n);
+        for (int i = 0; i < n; ++i) {
+            y[size_t(i)] = i % 3;
+            for (int j = 0; j < d; ++j)
+                x(i, j) = 0.3f * float(rng.normal());
+            x(i, y[size_t(i)]) += 2.0f;
+            x.row(i).normalize();
+        }
+        JobContext job;
+        const ProbeResult r = linearProbe(x, y, 5, 7, job);
+        QCOMPARE(r.classes, 3);
+        QCOMPARE(r.samples, qint64(n));
+        QVERIFY2(r.accuracy > 0.97, qPrintable(QString::number(r.accuracy)));
+        QVERIFY(std::abs(r.chance - 1.0 / 3) < 1e-9);
+    }
+
+    void randomLabelsStayNearChance()
+    {
+        Random rng(2);
+        const int n = 1000, d = 32;
+        RowMatrixXf x(n, d);
+        std::vector<int> y(n);
+        for (int i = 0; i < n; ++i) {
+            y[size_t(i)] = int(rng.below(2));
+            for (int j = 0; j < d; ++j)
+                x(i, j) = float(rng.normal());
+        }
+        JobContext job;
+        const ProbeResult r = linearProbe(x, y, 5, 7, job);
+        QVERIFY2(r.accuracy < 0.6, qPrintable(QString::number(r.accuracy)));
+    }
+
+    void unlabelledRowsAndSampleCap()
+    {
+        RowMatrixXf x = RowMatrixXf::Random(100, 4);
+        std::vector<int> y(100, -1);
+        for (int i = 0; i < 40; ++i)
+            y[size_t(i)] = i % 2;
+        JobContext job;
+        QCOMPARE(linearProbe(x, y, 4, 1, job).samples, 40);
+        QCOMPARE(linearProbe(x, y, 4, 1, job, {}, 20).samples, 20);
+    }
+
+    void groupsStayTogether()
+    {
+        // Label = which copy of the pair (0 or 1); x only tells the pair apart, never the copy:
+        // if pairs were split across folds, the probe could not do better anyway, but the test
+        // checks accuracy is exactly chance-like and every group was used.
+        const int pairs = 200;
+        RowMatrixXf x(pairs * 2, 3);
+        std::vector<int> y(pairs * 2);
+        std::vector<qint64> groups(pairs * 2);
+        Random rng(3);
+        for (int p = 0; p < pairs; ++p) {
+            const float a = float(rng.normal()), b = float(rng.normal());
+            for (int c = 0; c < 2; ++c) {
+                x.row(p * 2 + c) << a, b, 0.f;
+                y[size_t(p * 2 + c)] = c;
+                groups[size_t(p * 2 + c)] = p;
+            }
+        }
+        JobContext job;
+        const ProbeResult r = linearProbe(x, y, 5, 1, job, groups);
+        QCOMPARE(r.samples, qint64(pairs * 2));
+        QVERIFY2(r.accuracy <= 0.55, qPrintable(QString::number(r.accuracy)));
+    }
+
+    void lengthBinsAreQuantiles()
+    {
+        std::vector<std::vector<qint32>> seqs;
+        for (int len = 1; len <= 100; ++len)
+            seqs.push_back(std::vector<qint32>(size_t(len), 0));
+        const auto bins = lengthBins(corpusOf(seqs, 1), 4);
+        std::vector<int> perBin(4, 0);
+        for (const int b : bins)
+            ++perBin[size_t(b)];
+        QCOMPARE(perBin, (std::vector<int>{25, 25, 25, 25}));
+        QCOMPARE(bins.front(), 0);
+        QCOMPARE(bins.back(), 3);
+    }
+
+    void majorityTagPerSequence()
+    {
+        // Items 0,1 tagged "rock" (0); item 2 tagged "jazz" (1) and "rock"; item 3 untagged.
+        ItemTags tags;
+        tags.names = {QStringLiteral("rock"), QStringLiteral("jazz")};
+        tags.perItem = {{0}, {0}, {1, 0}, {}};
+        const Corpus c = corpusOf({{0, 1, 2}, {2, 3}, {3}, {2, 2, 0}}, 4);
+        QCOMPARE(majorityTags(c, tags), (std::vector<int>{0, 1, -1, 0}));
+    }
+
+    void shuffleKeepsEntries()
+    {
+        std::vector<std::vector<qint32>> seqs{{0, 1, 2, 3, 4, 5, 6, 7}, {7, 6}, {3}};
+        const Corpus c = corpusOf(seqs, 8);
+        const Corpus s = shuffledCopy(c, 4);
+        QCOMPARE(s.offsets, c.offsets);
+        QVERIFY(s.tokens != c.tokens);
+        for (qint64 q = 0; q < c.sequences(); ++q) {
+            std::vector<qint32> a(c.begin(q), c.end(q)), b(s.begin(q), s.end(q));
+            std::sort(a.begin(), a.end());
+            std::sort(b.begin(), b.end());
+            QCOMPARE(a, b);
+        }
+        QCOMPARE(shuffledCopy(c, 4).tokens, s.tokens);
+    }
+
+    void classIndicesInFirstSeenOrder()
+    {
+        QCOMPARE(classIndices({QStringLiteral("b"), QString(), QStringLiteral("a"), QStringLiteral("b")}), (std::vector<int>{0, -1, 1, 0}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProbes)
+#include "tst_probes.moc"
