@@ -5,12 +5,12 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  qt6-base-dev qt6-base-dev-tools libqt6svg6-dev libgl-dev
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev
   libeigen3-dev libhnswlib-dev libsqlite3-dev libsimdjson-dev
   xvfb xauth fonts-dejavu-core
 )
 if [ "${ORRERY_BENCH_DEPS:-0}" = 1 ]; then
-  packages+=(fasttext python3-sklearn python3-umap-learn python3-hnswlib python3-numpy)
+  packages+=(fasttext python3-sklearn umap-learn python3-hnswlib python3-numpy time)
 fi
 
 missing=()

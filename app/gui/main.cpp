@@ -1,10 +1,134 @@
+#include "mainwindow.h"
+
+#include "model/error.h"
+
 #include <QApplication>
-#include <QLabel>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QIcon>
+#include <QMessageBox>
+#include <QRegularExpression>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+void complain(const QString &message)
+{
+    std::fprintf(stderr, "orrery: %s\n", qPrintable(message));
+}
+
+bool parseSize(const QString &text, QSize *size)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{2,5})[xX](\\d{2,5})$"));
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch())
+        return false;
+    *size = QSize(match.captured(1).toInt(), match.captured(2).toInt());
+    return size->width() >= 320 && size->height() >= 240;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    QLabel label(QStringLiteral("Orrery"));
-    label.show();
+    QApplication::setOrganizationName(QStringLiteral("Orrery"));
+    QApplication::setApplicationName(QStringLiteral("Orrery"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Orrery"));
+    QApplication::setDesktopFileName(QStringLiteral("org.orrery.Orrery"));
+#ifdef ORRERY_VERSION
+    QApplication::setApplicationVersion(QStringLiteral(ORRERY_VERSION));
+#endif
+    // Renders only when the Qt SVG plugins are installed; the window works without them.
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/orrery/orrery.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Native explorer for embeddings and playlists."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file to open."),
+                                 QStringLiteral("[PROJECT]"));
+    const QCommandLineOption sampleOption(QStringLiteral("sample"),
+                                          QStringLiteral("Open the sample project (created when missing)."));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QStringLiteral("Render the window to a PNG file and exit."),
+                                              QStringLiteral("FILE"));
+    const QCommandLineOption sizeOption(QStringLiteral("size"),
+                                        QStringLiteral("Window size (default 1280x800)."), QStringLiteral("WxH"));
+    parser.addOptions({sampleOption, screenshotOption, sizeOption});
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        complain(QStringLiteral("give at most one project"));
+        return 2;
+    }
+    if (!positional.isEmpty() && parser.isSet(sampleOption)) {
+        complain(QStringLiteral("give a project or --sample, not both"));
+        return 2;
+    }
+    QSize size(1280, 800);
+    if (parser.isSet(sizeOption) && !parseSize(parser.value(sizeOption), &size)) {
+        complain(QStringLiteral("--size %1: expected WIDTHxHEIGHT, at least 320x240").arg(parser.value(sizeOption)));
+        return 2;
+    }
+    const QString screenshot = parser.value(screenshotOption);
+    const bool batch = parser.isSet(screenshotOption);
+
+    orrery::ui::MainWindow window;
+    if (batch || parser.isSet(sizeOption) || !window.hasSavedGeometry())
+        window.resize(size);
+
+    QString project;
+    QString error;
+    if (!positional.isEmpty()) {
+        project = positional.first();
+        if (!QFileInfo(project).isFile()) {
+            // Opening creates; a mistyped name should not leave an empty project behind.
+            complain(project + QStringLiteral(": no such project file (File ▸ New Project… creates one)"));
+            return 1;
+        }
+    } else {
+        for (const QString &recent : orrery::ui::MainWindow::recentProjects()) {
+            if (QFileInfo::exists(recent)) {
+                project = recent;
+                break;
+            }
+        }
+        if (parser.isSet(sampleOption) || project.isEmpty()) {
+            try {
+                project = orrery::ui::MainWindow::ensureSampleProject();
+            } catch (const orrery::Error &e) {
+                project.clear();
+                error = QStringLiteral("cannot create the sample project: ") + e.message();
+            }
+        }
+    }
+    if (!project.isEmpty())
+        window.openProject(project, &error); // the reason names the file
+
+    if (batch) {
+        if (!error.isEmpty()) {
+            complain(error);
+            return 1;
+        }
+        window.show();
+        QTimer::singleShot(0, &window, [&] {
+            QString why;
+            if (!window.saveScreenshot(screenshot, &why)) {
+                complain(why);
+                QApplication::exit(1);
+            } else {
+                QApplication::exit(0);
+            }
+        });
+        return app.exec();
+    }
+
+    window.show();
+    if (!error.isEmpty())
+        QMessageBox::warning(&window, QStringLiteral("Orrery"), error);
     return app.exec();
 }
