@@ -1,11 +1,205 @@
 #include "common.h"
 
+#include "embed/embeddingset.h"
+#include "embed/lsa.h"
+#include "embed/mbat.h"
+#include "embed/pooling.h"
+#include "store/corpus.h"
+#include "store/project.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace orrery::cli {
+
+namespace {
+
+QStringList fieldList(const QString &value)
+{
+    QStringList out;
+    for (const QString &f : value.split(u',', Qt::SkipEmptyParts))
+        if (const QString t = f.trimmed(); !t.isEmpty())
+            out.append(t);
+    return out;
+}
+
+} // namespace
 
 int runEmbed(const QStringList &args)
 {
-    err(args.first() + QStringLiteral(": not available yet\n"));
-    return Usage;
+    const QString verb = QStringLiteral("orrery-cli embed");
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
+    parser.addOption({QStringLiteral("dataset"), QStringLiteral("The dataset to embed."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("method"),
+                      QStringLiteral("mean|sif|pyramid|positional (pool item vectors over each playlist or document), "
+                                     "mbat (JSON records) or lsa (text documents)."),
+                      QStringLiteral("METHOD")});
+    parser.addOption({QStringLiteral("from"),
+                      QStringLiteral("Embedding set of item vectors to pool (mean, sif, pyramid, positional): "
+                                     "track vectors for playlists, word vectors for documents."),
+                      QStringLiteral("SET")});
+    parser.addOption({QStringLiteral("fields"),
+                      QStringLiteral("mbat: only these key paths, comma-separated (a.b covers a.b.c)."),
+                      QStringLiteral("PATHS")});
+    parser.addOption({QStringLiteral("exclude-fields"),
+                      QStringLiteral("mbat: leave these key paths out, comma-separated."), QStringLiteral("PATHS")});
+    parser.addOption(
+        {QStringLiteral("ordered-arrays"), QStringLiteral("mbat: array order counts ([a, b] differs from [b, a]).")});
+    parser.addOption({QStringLiteral("keep-stop-words"), QStringLiteral("lsa: keep common English words.")});
+    parser.addOption({QStringLiteral("dim"), QStringLiteral("Dimension for mbat (default 256) and lsa (default 100)."),
+                      QStringLiteral("N")});
+    parser.addOption(
+        {QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("name"), QStringLiteral("Name of the new embedding set (default DATASET/METHOD)."),
+                      QStringLiteral("SET")});
+    parser.addOption({QStringLiteral("replace"), QStringLiteral("Replace a set of the same name.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
+    if (const int rc = parseVerb(
+            parser, args, 1,
+            QStringLiteral("Computes one vector per playlist, document or record of a dataset and stores "
+                           "them as an embedding set of PROJECT."));
+        rc >= 0)
+        return rc;
+
+    const auto usage = [&](const QString &message) {
+        err(verb + QStringLiteral(": ") + message + u'\n');
+        return int(Usage);
+    };
+    const QString datasetName = parser.value(QStringLiteral("dataset"));
+    const QString method = parser.value(QStringLiteral("method"));
+    if (datasetName.isEmpty())
+        return usage(QStringLiteral("--dataset is required"));
+    if (method.isEmpty())
+        return usage(QStringLiteral("--method is required (mean, sif, pyramid, positional, mbat or lsa)"));
+    PoolingMethod pooling = PoolingMethod::Mean;
+    const bool isPooling = fromString(method, &pooling);
+    if (!isPooling && method != u"mbat" && method != u"lsa")
+        return usage(
+            QStringLiteral("unknown method '%1' (expected mean, sif, pyramid, positional, mbat or lsa)").arg(method));
+    if (isPooling && !parser.isSet(QStringLiteral("from")))
+        return usage(QStringLiteral("--method %1 pools item vectors: name them with --from SET").arg(method));
+    if (!isPooling && parser.isSet(QStringLiteral("from")))
+        return usage(QStringLiteral("--from applies to the pooling methods only"));
+    if (method != u"mbat"
+        && (parser.isSet(QStringLiteral("fields")) || parser.isSet(QStringLiteral("exclude-fields"))
+            || parser.isSet(QStringLiteral("ordered-arrays"))))
+        return usage(QStringLiteral("--fields, --exclude-fields and --ordered-arrays apply to --method mbat only"));
+    if (method != u"lsa" && parser.isSet(QStringLiteral("keep-stop-words")))
+        return usage(QStringLiteral("--keep-stop-words applies to --method lsa only"));
+    int dim = 0;
+    if (parser.isSet(QStringLiteral("dim"))) {
+        if (isPooling)
+            return usage(QStringLiteral("--dim does not apply to pooling: the item vectors fix the dimension"));
+        bool ok = false;
+        dim = parser.value(QStringLiteral("dim")).toInt(&ok);
+        if (!ok || dim < 1 || dim > 4096)
+            return usage(QStringLiteral("--dim expects a whole number from 1 to 4096"));
+        if (method == u"mbat" && dim < 8)
+            return usage(QStringLiteral("--method mbat needs --dim 8 or more (one dimension per numeric level)"));
+    }
+    bool seedOk = false;
+    const quint64 seed = parser.value(QStringLiteral("seed")).toULongLong(&seedOk);
+    if (!seedOk)
+        return usage(QStringLiteral("--seed expects a non-negative whole number"));
+    const QString name = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name"))
+                                                              : datasetName + u'/' + method;
+    if (name.isEmpty())
+        return usage(QStringLiteral("--name must not be empty"));
+
+    const QString path = parser.positionalArguments().first();
+    if (!QFileInfo::exists(path)) {
+        err(QStringLiteral("%1: no such project file\n").arg(path));
+        return InputError;
+    }
+    try {
+        Project project(path);
+        const qint64 datasetId = project.datasetId(datasetName);
+        if (!datasetId) {
+            err(QStringLiteral("%1: no dataset named \"%2\" (orrery-cli info lists them)\n").arg(path, datasetName));
+            return InputError;
+        }
+        DatasetInfo info;
+        for (const DatasetInfo &d : project.datasets())
+            if (d.id == datasetId)
+                info = d;
+        JobContext job([](qint64 done, qint64 total, const QString &message) { progressLine(done, total, message); });
+        EmbeddingSet set;
+        if (isPooling) {
+            if (info.sequences == 0) {
+                err(QStringLiteral("%1: dataset \"%2\" holds no playlists or documents to pool\n")
+                        .arg(path, datasetName));
+                return InputError;
+            }
+            const EmbeddingSet items = loadEmbeddingSet(project, parser.value(QStringLiteral("from")));
+            const Corpus corpus = loadCorpus(project, datasetId, job);
+            PoolingOptions options;
+            options.seed = seed;
+            options.sequenceKind = info.kind == DatasetKind::Documents ? ItemKind::Document : ItemKind::Playlist;
+            set = poolSequences(corpus, items, pooling, options, job);
+            if (!corpus.tokens.empty()
+                && set.stats.value(QStringLiteral("unknown_items")).toInteger() == qint64(corpus.tokens.size())) {
+                endProgress();
+                err(QStringLiteral("%1: none of the items of \"%2\" has a vector in \"%3\"\n")
+                        .arg(path, datasetName, items.name));
+                return InputError;
+            }
+        } else if (method == u"mbat") {
+            if (info.kind != DatasetKind::Records) {
+                err(QStringLiteral("%1: --method mbat needs a dataset of JSON records; \"%2\" holds %3\n")
+                        .arg(path, datasetName, toString(info.kind)));
+                return InputError;
+            }
+            MbatOptions options;
+            options.dim = dim ? dim : options.dim;
+            options.seed = seed;
+            options.fields = fieldList(parser.value(QStringLiteral("fields")));
+            options.excludeFields = fieldList(parser.value(QStringLiteral("exclude-fields")));
+            options.orderAwareArrays = parser.isSet(QStringLiteral("ordered-arrays"));
+            set = mbatRecords(project, datasetId, options, job);
+        } else {
+            if (info.kind != DatasetKind::Documents || info.sequences == 0) {
+                err(QStringLiteral("%1: --method lsa needs a dataset of text documents; \"%2\" holds %3\n")
+                        .arg(path, datasetName, toString(info.kind)));
+                return InputError;
+            }
+            LsaOptions options;
+            options.dim = dim ? dim : options.dim;
+            options.seed = seed;
+            options.stopWords = !parser.isSet(QStringLiteral("keep-stop-words"));
+            set = lsaDocuments(project, datasetId, options, job);
+        }
+        endProgress();
+        set.name = name;
+        set.datasetId = datasetId;
+        saveEmbeddingSet(project, set, parser.isSet(QStringLiteral("replace")));
+        if (parser.isSet(QStringLiteral("json"))) {
+            const QJsonObject o{{QStringLiteral("name"), set.name},     {QStringLiteral("dataset"), datasetName},
+                                {QStringLiteral("method"), set.method}, {QStringLiteral("kind"), toString(set.kind)},
+                                {QStringLiteral("rows"), set.count()},  {QStringLiteral("dim"), set.dim},
+                                {QStringLiteral("params"), set.params}, {QStringLiteral("stats"), set.stats}};
+            out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
+        } else {
+            QStringList counts;
+            for (const QString &key :
+                 {QStringLiteral("unknown_items"), QStringLiteral("empty_sequences"), QStringLiteral("empty_records"),
+                  QStringLiteral("empty_documents"), QStringLiteral("terms")})
+                if (set.stats.contains(key))
+                    counts.append(QStringLiteral("%1 %2").arg(set.stats.value(key).toInteger()).arg(key));
+            out(QStringLiteral("embedded \"%1\" (%2): %3 rows × %4 dims%5 in %6 s\n")
+                    .arg(set.name, set.method)
+                    .arg(set.count())
+                    .arg(set.dim)
+                    .arg(counts.isEmpty() ? QString() : QStringLiteral(", ") + counts.join(QStringLiteral(", ")))
+                    .arg(set.stats.value(QStringLiteral("seconds")).toDouble(), 0, 'f', 2));
+        }
+        return Ok;
+    } catch (const Error &e) {
+        endProgress();
+        err(e.message() + u'\n');
+        return InputError;
+    }
 }
 
 } // namespace orrery::cli
