@@ -15,6 +15,8 @@
 
 namespace orrery::cli {
 
+int benchIndex(const QStringList &args); // benchindex.cpp
+
 namespace {
 
 qint64 peakRssBytes()
@@ -99,9 +101,12 @@ int runBench(const QStringList &args)
     const QString which = args.value(1);
     if (which == u"import")
         return benchImport(args);
+    if (which == u"index")
+        return benchIndex(args);
     if (which.isEmpty() || which == u"--help" || which == u"-h") {
         out(QStringLiteral("Usage: orrery-cli bench BENCHMARK [options]\n\nBenchmarks (each prints one JSON line):\n"
-                           "  import   import an MPD-schema corpus end to end\n"));
+                           "  import   import an MPD-schema corpus end to end\n"
+                           "  index    time single-thread queries of a set's stored neighbour index\n"));
         return which.isEmpty() ? Usage : Ok;
     }
     err(QStringLiteral("orrery-cli bench: unknown benchmark '%1'\n").arg(which));

@@ -21,6 +21,8 @@ constexpr Verb verbs[] = {
     {"embed", runEmbed, "compute playlist, document or record vectors (pooling, MBAT, LSA)"},
     {"sets", runSets, "list a project's embedding sets"},
     {"export", runExport, "write an embedding set as projector TSV, .npy or word2vec text"},
+    {"index", runIndex, "build and store the neighbour index of a set (HNSW or exact); report its recall@10"},
+    {"neighbours", runNeighbours, "print the nearest neighbours of an item, of several items or of typed text"},
     {"compress", runCompress, "add int8 codes and a PCA rotation to a set; report their recall@10"},
     {"probe", runProbe, "compare pooling methods with linear probes and neighbour agreement"},
     {"synth", runSynth, "write a synthetic corpus in the Spotify MPD schema"},

@@ -16,6 +16,8 @@ int runEmbed(const QStringList &args);  ///< embed.cpp
 int runSets(const QStringList &args);   ///< sets.cpp
 int runExport(const QStringList &args); ///< export.cpp
 int runProbe(const QStringList &args);  ///< probe.cpp
+int runIndex(const QStringList &args);    ///< index.cpp
+int runNeighbours(const QStringList &args); ///< neighbours.cpp
 int runCompress(const QStringList &args); ///< compress.cpp
 
 /// Prints to stdout / stderr in UTF-8.
