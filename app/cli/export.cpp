@@ -10,6 +10,10 @@ namespace orrery::cli {
 
 int runExport(const QStringList &args)
 {
+    // Layouts share the verb; their options differ, so they are parsed elsewhere.
+    for (const QString &arg : args)
+        if (arg == u"--projection" || arg.startsWith(u"--projection="))
+            return exportLayout(args);
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("set"), QStringLiteral("Embedding set to export."), QStringLiteral("SET")});

@@ -16,9 +16,11 @@ int runEmbed(const QStringList &args);  ///< embed.cpp
 int runSets(const QStringList &args);   ///< sets.cpp
 int runExport(const QStringList &args); ///< export.cpp
 int runProbe(const QStringList &args);  ///< probe.cpp
+int runCompress(const QStringList &args); ///< compress.cpp
 int runIndex(const QStringList &args);    ///< index.cpp
 int runNeighbours(const QStringList &args); ///< neighbours.cpp
-int runCompress(const QStringList &args); ///< compress.cpp
+int runProject(const QStringList &args);  ///< project.cpp
+int exportLayout(const QStringList &args); ///< layoutexport.cpp: `export --projection`
 
 /// Prints to stdout / stderr in UTF-8.
 void out(const QString &text);
