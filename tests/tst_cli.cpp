@@ -35,9 +35,20 @@ class TestCli final : public QObject
 private Q_SLOTS:
     void helpForEveryVerb_data()
     {
+        // Every verb the top-level usage lists, so a new verb is covered without editing this.
         QTest::addColumn<QString>("verb");
-        for (const char *verb : {"import", "info", "synth", "bench"})
-            QTest::newRow(verb) << QString::fromLatin1(verb);
+        const Run r = cli({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        const QByteArray listing = r.out.mid(r.out.indexOf("Verbs:"));
+        int verbs = 0;
+        for (const QByteArray &line : listing.split('\n')) {
+            if (!line.startsWith("  "))
+                continue;
+            const QString verb = QString::fromUtf8(line.trimmed().split(' ').first());
+            QTest::newRow(qPrintable(verb)) << verb;
+            ++verbs;
+        }
+        QVERIFY2(verbs >= 13, listing.constData());
     }
     void helpForEveryVerb()
     {
@@ -150,6 +161,84 @@ private Q_SLOTS:
         QCOMPARE(b.value(u"entries").toInteger(), s.value(u"entries").toInteger());
         QVERIFY(b.value(u"entries_per_s").toDouble() > 0);
         QVERIFY(b.value(u"peak_rss_mb").toDouble() > 0);
+    }
+
+    void probeComparesEveryPoolingMethod()
+    {
+        // Two labelled folders of documents written from fixed sentence templates, so word
+        // order is consistent: order-aware pooling can tell a document from its shuffle.
+        QTemporaryDir dir;
+        const QStringList sport{QStringLiteral("team"), QStringLiteral("match"), QStringLiteral("goal"),
+                                QStringLiteral("coach"), QStringLiteral("league"), QStringLiteral("striker")};
+        const QStringList music{QStringLiteral("band"), QStringLiteral("album"), QStringLiteral("guitar"),
+                                QStringLiteral("singer"), QStringLiteral("chorus"), QStringLiteral("tour")};
+        quint32 state = 7;
+        const auto next = [&state](int n) {
+            state = state * 1664525u + 1013904223u;
+            return int((state >> 8) % quint32(n));
+        };
+        for (const auto &[label, words] : {std::pair{QStringLiteral("sport"), sport}, std::pair{QStringLiteral("music"), music}}) {
+            for (int d = 0; d < 60; ++d) {
+                QString text;
+                for (int sentence = 0; sentence < 3 + next(4); ++sentence)
+                    text += QStringLiteral("first %1 then %2 before %3 after %4. ")
+                                .arg(words[next(6)], words[next(6)], words[next(6)], words[next(6)]);
+                test::writeFile(dir.filePath(QStringLiteral("docs/%1/%2.txt").arg(label).arg(d)), text.toUtf8());
+            }
+        }
+        const QString path = dir.filePath(QStringLiteral("p.orrery"));
+        Run r = cli({QStringLiteral("import"), path, dir.filePath(QStringLiteral("docs")), QStringLiteral("--dataset"),
+                     QStringLiteral("docs")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = cli({QStringLiteral("train"), path, QStringLiteral("--dataset"), QStringLiteral("docs"), QStringLiteral("--dim"),
+                 QStringLiteral("16"), QStringLiteral("--epochs"), QStringLiteral("20"), QStringLiteral("--min-count"),
+                 QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QStringList probe{QStringLiteral("probe"), path, QStringLiteral("--dataset"), QStringLiteral("docs"),
+                                QStringLiteral("--from"), QStringLiteral("docs/sgns"), QStringLiteral("--folds"),
+                                QStringLiteral("4")};
+        r = cli(probe + QStringList{QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(u"label_kind").toString(), QStringLiteral("label"));
+        QCOMPARE(o.value(u"sequences").toInteger(), 120);
+        QCOMPARE(o.value(u"labelled").toInteger(), 120);
+        const QJsonArray methods = o.value(u"methods").toArray();
+        QCOMPARE(methods.size(), 4);
+        QStringList names;
+        for (const QJsonValue &m : methods) {
+            const QJsonObject row = m.toObject();
+            names.append(row.value(u"method").toString());
+            QCOMPARE(row.value(u"label").toObject().value(u"classes").toInt(), 2);
+            QCOMPARE(row.value(u"label").toObject().value(u"samples").toInteger(), 120);
+            QCOMPARE(row.value(u"order").toObject().value(u"samples").toInteger(), 240);
+            QVERIFY(row.value(u"knn_chance").toDouble() == 0.5);
+        }
+        QCOMPARE(names, (QStringList{QStringLiteral("mean"), QStringLiteral("sif"), QStringLiteral("pyramid"),
+                                     QStringLiteral("positional")}));
+        const auto accuracy = [&](int m, const char *probeName) {
+            return methods[m].toObject().value(QLatin1String(probeName)).toObject().value(u"accuracy").toDouble();
+        };
+        QVERIFY2(accuracy(0, "label") > 0.9, r.out.constData());
+        QVERIFY2(methods[0].toObject().value(u"knn_agreement").toDouble() > 0.9, r.out.constData());
+        QVERIFY2(std::abs(accuracy(0, "order") - 0.5) < 0.03, r.out.constData()); // a bag of words has no order
+        QVERIFY2(accuracy(3, "order") > 0.65, r.out.constData());
+
+        r = cli(probe);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        for (const char *m : {"mean ", "sif ", "pyramid ", "positional "})
+            QVERIFY2(r.out.contains(m), r.out.constData());
+        QVERIFY2(r.out.contains("10-NN label (random)"), r.out.constData());
+
+        QCOMPARE(cli({QStringLiteral("probe"), path, QStringLiteral("--dataset"), QStringLiteral("docs")}).exitCode, 1);
+        QCOMPARE(cli({QStringLiteral("probe"), path, QStringLiteral("--dataset"), QStringLiteral("nope"),
+                      QStringLiteral("--from"), QStringLiteral("docs/sgns")})
+                     .exitCode,
+                 2);
+        QCOMPARE(cli({QStringLiteral("probe"), path, QStringLiteral("--dataset"), QStringLiteral("docs"),
+                      QStringLiteral("--from"), QStringLiteral("nope")})
+                     .exitCode,
+                 2);
     }
 };
 

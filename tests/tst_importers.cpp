@@ -257,6 +257,21 @@ private Q_SLOTS:
         QCOMPARE(words[0], words[6]);
         QCOMPARE(words[2], p.itemForKey(QStringLiteral("the")));
 
+        // A folder given by a relative path (as `orrery-cli import p corpus` does) labels by the
+        // same sub-folders.
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        io::ImportOptions again;
+        again.dataset = QStringLiteral("corpus again");
+        r = test::importInto(p, {QStringLiteral("corpus")}, again);
+        QVERIFY(QDir::setCurrent(before));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        const qint64 relative = p.itemForKey(QStringLiteral("tech/2.txt"), r.datasetId);
+        QVERIFY(relative > 0);
+        QCOMPARE(text(p, QStringLiteral("SELECT t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id WHERE it.item_id = %1")
+                             .arg(relative)),
+                 QStringLiteral("tech"));
+
         r = test::importInto(p, {lines});
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.stats.sequences, 2);

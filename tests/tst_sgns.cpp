@@ -1,7 +1,9 @@
 // Skip-gram with negative sampling: reproducibility, the noise distribution (negative α),
 // quality on a synthetic corpus and on the real yes_small and BBC sets, cancel, the train verb.
+#include "embed/embeddingset.h"
 #include "embed/sgns.h"
 #include "index/exactknn.h"
+#include "io/exporter.h"
 #include "store/corpus.h"
 #include "testutil.h"
 
@@ -140,9 +142,12 @@ struct WordSim {
 };
 
 /// Spearman correlation of cosine similarity with human scores, over pairs with both words trained.
-WordSim wordSim(Project &project, const SgnsResult &r, const QString &file)
+WordSim wordSim(const std::vector<QString> &keys, const std::vector<float> &vectors, int dim, const QString &file)
 {
-    const std::vector<QString> keys = itemKeys(project, r.ids);
+    struct {
+        const std::vector<float> &vectors;
+        int dim;
+    } r{vectors, dim};
     QHash<QString, size_t> row;
     for (size_t i = 0; i < keys.size(); ++i)
         row.insert(keys[i], i);
@@ -169,6 +174,11 @@ WordSim wordSim(Project &project, const SgnsResult &r, const QString &file)
         model.push_back(cosine(*a, *b));
     }
     return {human.size() > 2 ? spearman(human, model) : 0.0, int(human.size())};
+}
+
+WordSim wordSim(Project &project, const SgnsResult &r, const QString &file)
+{
+    return wordSim(itemKeys(project, r.ids), r.vectors, r.dim, file);
 }
 
 struct Run {
@@ -415,6 +425,30 @@ private Q_SLOTS:
         qInfo("bbc: WS-353 Spearman %.3f over %d pairs (%.1f s of training)", ws.rho, ws.pairs, r.stats.seconds);
         QVERIFY(ws.pairs >= 150);
         QVERIFY2(ws.rho >= 0.28, qPrintable(QString::number(ws.rho)));
+
+        // The same vectors written as word2vec text and imported as ready-made vectors score the
+        // same: imported word vectors are a word space like trained ones.
+        EmbeddingSet trained;
+        trained.name = QStringLiteral("bbc/sgns");
+        trained.kind = ItemKind::Word;
+        trained.method = QStringLiteral("sgns");
+        trained.datasetId = imported.datasetId;
+        trained.dim = r.dim;
+        trained.ids = r.ids;
+        trained.vectors = r.vectors;
+        const QString file = dir.filePath(QStringLiteral("bbc.w2v.txt"));
+        io::exportVectors(project, trained, io::VectorFormat::Word2Vec, file);
+        Project other(dir.filePath(QStringLiteral("other.orrery")));
+        const auto vectors = test::importInto(other, {file});
+        QVERIFY2(vectors.ok, qPrintable(vectors.error));
+        const QList<EmbeddingSetInfo> sets = other.embeddingSets();
+        QCOMPARE(sets.size(), 1);
+        const EmbeddingSet loaded = loadEmbeddingSet(other, sets.first().name);
+        QCOMPARE(loaded.count(), trained.count());
+        const WordSim again = wordSim(itemKeys(other, loaded.ids), loaded.vectors, loaded.dim, ws353);
+        qInfo("bbc: WS-353 Spearman %.3f over %d pairs from imported word2vec text", again.rho, again.pairs);
+        QCOMPARE(again.pairs, ws.pairs);
+        QVERIFY2(std::abs(again.rho - ws.rho) < 0.005, qPrintable(QString::number(again.rho)));
     }
 
     void trainVerb()

@@ -1,5 +1,10 @@
 #include "common.h"
 
+#include "model/error.h"
+#include "store/project.h"
+
+#include <QFileInfo>
+
 #include <cstdio>
 #include <unistd.h>
 
@@ -61,6 +66,22 @@ void endProgress()
         std::fputs("\r\x1b[K", stderr);
     g_progressShown = false;
     g_lastDecile = -1;
+}
+
+int withProject(const QString &path, const std::function<int(Project &project)> &body)
+{
+    if (!QFileInfo::exists(path)) {
+        err(QStringLiteral("%1: no such project file\n").arg(path));
+        return InputError;
+    }
+    try {
+        Project project(path);
+        return body(project);
+    } catch (const Error &e) {
+        endProgress();
+        err(e.message() + u'\n');
+        return InputError;
+    }
 }
 
 } // namespace orrery::cli

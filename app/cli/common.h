@@ -4,6 +4,12 @@
 
 #include <QCommandLineParser>
 
+#include <functional>
+
+namespace orrery {
+class Project;
+}
+
 namespace orrery::cli {
 
 /// Parses a verb's arguments. Returns -1 to go on, or the exit code (after --help or a usage error).
@@ -12,5 +18,10 @@ int parseVerb(QCommandLineParser &parser, const QStringList &args, int minPositi
 /// A progress line on stderr that rewrites itself (only when stderr is a terminal, else one line per 10%).
 void progressLine(qint64 done, qint64 total, const QString &message);
 void endProgress();
+
+/// Opens the existing project at `path` and runs `body` on it. A missing file, and any
+/// orrery::Error `body` throws, are printed (after clearing the progress line) and give
+/// InputError; otherwise `body`'s exit code is returned.
+int withProject(const QString &path, const std::function<int(Project &project)> &body);
 
 } // namespace orrery::cli

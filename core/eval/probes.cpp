@@ -1,6 +1,9 @@
 #include "probes.h"
 
+#include "index/exactknn.h"
 #include "model/random.h"
+
+#include <QElapsedTimer>
 
 #include <QHash>
 
@@ -177,6 +180,138 @@ std::vector<int> classIndices(const std::vector<QString> &labels)
         out[i] = it != index.cend() ? *it : *index.insert(labels[i], int(index.size()));
     }
     return out;
+}
+
+std::vector<int> sequenceLabels(Project &project, const Corpus &corpus, QString *labelKind)
+{
+    std::vector<int> labels = classIndices(itemLabels(project, corpus.sequenceIds));
+    if (std::any_of(labels.begin(), labels.end(), [](int l) { return l >= 0; })) {
+        if (labelKind)
+            *labelKind = QStringLiteral("label");
+        return labels;
+    }
+    if (labelKind)
+        *labelKind = QStringLiteral("majority tag");
+    return majorityTags(corpus, itemTags(project, corpus.vocab));
+}
+
+namespace {
+
+/// The sequences `picked` (ascending) of a corpus, with its vocabulary and counts kept.
+Corpus subCorpus(const Corpus &corpus, const std::vector<qint64> &picked)
+{
+    Corpus out;
+    out.vocab = corpus.vocab;
+    out.counts = corpus.counts;
+    out.offsets.reserve(picked.size() + 1);
+    out.offsets.push_back(0);
+    for (const qint64 s : picked) {
+        out.sequenceIds.push_back(corpus.sequenceIds[size_t(s)]);
+        out.tokens.insert(out.tokens.end(), corpus.begin(s), corpus.end(s));
+        out.offsets.push_back(qint64(out.tokens.size()));
+    }
+    return out;
+}
+
+double chanceAgreement(const std::vector<int> &labels)
+{
+    std::unordered_map<int, qint64> counts;
+    qint64 n = 0;
+    for (const int l : labels)
+        if (l >= 0)
+            ++counts[l], ++n;
+    double sum = 0;
+    for (const auto &[label, c] : counts)
+        sum += double(c) * double(c) / (double(n) * double(n));
+    return sum;
+}
+
+} // namespace
+
+PoolingProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVectors,
+                                const std::vector<int> &sequenceLabels, const QString &labelKind,
+                                const PoolingProbeOptions &options, JobContext &job)
+{
+    if (sequenceLabels.size() != size_t(corpus.sequences()))
+        throw Error(QStringLiteral("probePooling: %1 labels for %2 sequences").arg(sequenceLabels.size()).arg(corpus.sequences()));
+    std::vector<qint64> picked(size_t(corpus.sequences()));
+    std::iota(picked.begin(), picked.end(), 0);
+    if (qint64(picked.size()) > options.maxSequences) {
+        Random rng(options.seed);
+        for (size_t i = 0; i < size_t(options.maxSequences); ++i)
+            std::swap(picked[i], picked[i + rng.below(picked.size() - i)]);
+        picked.resize(size_t(options.maxSequences));
+        std::sort(picked.begin(), picked.end());
+    }
+    const Corpus sample = subCorpus(corpus, picked);
+    const Corpus shuffled = shuffledCopy(sample, options.seed + 1);
+    const qint64 n = sample.sequences();
+
+    PoolingProbeReport report;
+    report.labelKind = labelKind;
+    report.sequences = n;
+    report.k = options.k;
+    std::vector<int> labels(static_cast<size_t>(n));
+    for (qint64 i = 0; i < n; ++i)
+        labels[size_t(i)] = sequenceLabels[size_t(picked[size_t(i)])];
+    report.labelled = std::count_if(labels.begin(), labels.end(), [](int l) { return l >= 0; });
+    const std::vector<int> lengths = lengthBins(sample, options.lengthBins);
+
+    // Order probe: rows 0..n-1 original, n..2n-1 shuffled; a sequence whose shuffle left it
+    // unchanged (length < 2, or a repeated item) carries no order signal and is left out.
+    std::vector<int> orderLabels(size_t(2 * n), -1);
+    std::vector<qint64> groups(size_t(2 * n));
+    for (qint64 i = 0; i < n; ++i) {
+        groups[size_t(i)] = groups[size_t(n + i)] = i;
+        if (!std::equal(sample.begin(i), sample.end(i), shuffled.begin(i))) {
+            orderLabels[size_t(i)] = 0;
+            orderLabels[size_t(n + i)] = 1;
+        }
+    }
+    const double chance = chanceAgreement(labels);
+    const int steps = int(options.methods.size());
+    for (int m = 0; m < steps; ++m) {
+        QElapsedTimer clock;
+        clock.start();
+        PoolingProbeRow row;
+        row.method = options.methods[size_t(m)];
+        job.progress(m, steps, QStringLiteral("probing %1 pooling").arg(toString(row.method)));
+        JobContext quiet([&job](qint64, qint64, const QString &) { job.checkCancelled(); });
+        PoolingOptions pooling;
+        pooling.seed = options.seed;
+        EmbeddingSet pooled = poolSequences(sample, itemVectors, row.method, pooling, quiet);
+        EmbeddingSet pooledShuffled = poolSequences(shuffled, itemVectors, row.method, pooling, quiet);
+        if (m == 0)
+            report.unknownItems = pooled.stats.value(QStringLiteral("unknown_items")).toInteger();
+        job.checkCancelled();
+        row.dim = pooled.dim;
+        const RowMatrixXf x = pooled.matrix();
+        row.length = linearProbe(x, lengths, options.folds, options.seed, quiet);
+        row.label = linearProbe(x, labels, options.folds, options.seed, quiet);
+        RowMatrixXf both(2 * n, pooled.dim);
+        both.topRows(n) = x;
+        both.bottomRows(n) = pooledShuffled.matrix();
+        row.order = linearProbe(both, orderLabels, options.folds, options.seed, quiet, groups, 2 * options.maxSequences);
+        if (report.labelled > options.k) {
+            // Among labelled sequences only: an untagged playlist says nothing either way.
+            RowMatrixXf labelled(report.labelled, pooled.dim);
+            std::vector<int> labelledClasses;
+            labelledClasses.reserve(size_t(report.labelled));
+            for (qint64 i = 0; i < n; ++i) {
+                if (labels[size_t(i)] < 0)
+                    continue;
+                labelled.row(qint64(labelledClasses.size())) = x.row(i);
+                labelledClasses.push_back(labels[size_t(i)]);
+            }
+            const Neighbours nn = exactKnn(normalizedRows(labelled), options.k, quiet);
+            row.knnAgreement = labelAgreement(nn, labelledClasses);
+        }
+        row.knnChance = chance;
+        row.seconds = double(clock.nsecsElapsed()) * 1e-9;
+        report.rows.push_back(row);
+    }
+    job.progress(steps, steps);
+    return report;
 }
 
 } // namespace orrery

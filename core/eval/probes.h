@@ -1,6 +1,7 @@
 #pragma once
 
 #include "embed/embeddingset.h"
+#include "embed/pooling.h"
 #include "jobs/jobcontext.h"
 #include "store/corpus.h"
 
@@ -37,5 +38,55 @@ Corpus shuffledCopy(const Corpus &corpus, quint64 seed);
 
 /// Strings to class indices (empty string: -1), in order of first appearance.
 std::vector<int> classIndices(const std::vector<QString> &labels);
+
+} // namespace orrery
+
+namespace orrery {
+
+struct PoolingProbeOptions {
+    int folds = 5;
+    int lengthBins = 3; ///< short / medium / long, by quantiles
+    int k = 10; ///< neighbours for the label agreement
+    quint64 seed = 1;
+    /// Sequences sampled (with `seed`) for the probes and the kNN agreement; pooling itself
+    /// runs on the sample too, with the item frequencies of the whole corpus.
+    qint64 maxSequences = 10000;
+    std::vector<PoolingMethod> methods{PoolingMethod::Mean, PoolingMethod::Sif, PoolingMethod::Pyramid,
+                                       PoolingMethod::Positional};
+};
+
+/// One pooling method's row of the probe table.
+struct PoolingProbeRow {
+    PoolingMethod method = PoolingMethod::Mean;
+    int dim = 0;
+    ProbeResult length; ///< (a) length bin
+    ProbeResult label; ///< (b) majority tag (playlists) or label (documents)
+    ProbeResult order; ///< (c) original versus shuffled order (chance 0.5)
+    double knnAgreement = 0; ///< share of the k nearest sequences with the same label
+    double knnChance = 0; ///< the same for neighbours drawn at random: Σ p²
+    double seconds = 0;
+};
+
+/// The paper's probes for every pooling method over one dataset's sequences.
+struct PoolingProbeReport {
+    QString labelKind; ///< "majority tag" or "label"
+    qint64 sequences = 0; ///< sequences sampled
+    qint64 labelled = 0; ///< of them, with a label
+    qint64 unknownItems = 0; ///< entries without a vector in the item set (skipped)
+    int k = 10;
+    std::vector<PoolingProbeRow> rows;
+};
+
+/// Pools the dataset's sequences from `itemVectors` with each method and runs the probes:
+/// (a) length bin, (b) majority tag or document label, (c) original versus shuffled order
+/// (sequences shorter than 2 left out; each sequence and its shuffled copy stay in one fold),
+/// plus kNN label agreement@k by exact cosine search among the sampled sequences.
+PoolingProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVectors,
+                                const std::vector<int> &sequenceLabels, const QString &labelKind,
+                                const PoolingProbeOptions &options, JobContext &job);
+
+/// The labels probePooling uses for a dataset's corpus: each document's label, or each
+/// playlist's majority tag (-1 for none), with their kind.
+std::vector<int> sequenceLabels(Project &project, const Corpus &corpus, QString *labelKind);
 
 } // namespace orrery

@@ -78,10 +78,12 @@ public:
                 files.append(file);
         }
         files.sort();
-        const QDir base(root);
+        // Both absolute: QDir::relativeFilePath returns a relative file name unchanged, which
+        // would make "docs" the label of every document of `import p docs`.
+        const QDir base(QFileInfo(root).absoluteFilePath());
         qint64 done = 0;
         for (const QString &file : std::as_const(files)) {
-            const QString rel = base.relativeFilePath(file);
+            const QString rel = base.relativeFilePath(QFileInfo(file).absoluteFilePath());
             const qsizetype slash = rel.indexOf(u'/');
             const QString label = slash > 0 ? rel.left(slash) : QString();
             QByteArray data = readFile(file);
