@@ -416,6 +416,41 @@ private Q_SLOTS:
         }
     }
 
+    void sideFilesGoWithTheirSet()
+    {
+        JobContext job;
+        IndexOptions options;
+        options.exactThreshold = 0;
+        options.recallQueries = 0;
+        options.efConstruction = 32;
+        Project p(m_yesProject);
+        EmbeddingSet copy = loadEmbeddingSet(p, QStringLiteral("songs"));
+        copy.name = QStringLiteral("songs copy");
+        copy.id = 0;
+        saveEmbeddingSet(p, copy);
+        const QString first = VectorIndex::build(copy, options, job).save(p, 0);
+        QVERIFY(QFileInfo::exists(first));
+        // Replacing the set drops its index row (cascade) and, after the commit, its file.
+        saveEmbeddingSet(p, copy, true);
+        QVERIFY(!QFileInfo::exists(first));
+        const QString second = VectorIndex::build(copy, options, job).save(p, 0);
+        QVERIFY(QFileInfo::exists(second));
+        // A file no row names (say, from a crash between the two) goes too; a save in progress stays.
+        const QString stray = p.indexFolder() + QStringLiteral("/999999-cosine.hnsw");
+        const QString inProgress = second + QStringLiteral(".tmp4242");
+        test::writeFile(stray, "x");
+        test::writeFile(inProgress, "x");
+        QVERIFY(deleteEmbeddingSet(p, QStringLiteral("songs copy")));
+        QVERIFY(!deleteEmbeddingSet(p, QStringLiteral("songs copy")));
+        QVERIFY(!QFileInfo::exists(second));
+        QVERIFY(!QFileInfo::exists(stray));
+        QVERIFY(QFileInfo::exists(inProgress));
+        QFile::remove(inProgress);
+        QCOMPARE(p.removeUnreferencedIndexFiles(), 0);
+        QVERIFY(!QDir(p.indexFolder()).exists()); // the empty folder went too
+        QVERIFY_THROWS_EXCEPTION(Error, loadEmbeddingSet(p, QStringLiteral("songs copy")));
+    }
+
     void queriesOnSongs()
     {
         if (m_yesProject.isEmpty())

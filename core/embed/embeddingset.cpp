@@ -88,7 +88,23 @@ qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace)
     }
     set.id = sqlite3_last_insert_rowid(project.db());
     tx.commit();
+    if (replace)
+        project.removeUnreferencedIndexFiles(); // the replaced set's large index went with it
     return set.id;
+}
+
+bool deleteEmbeddingSet(Project &project, const QString &name)
+{
+    {
+        sql::Transaction tx(project.db());
+        sql::Statement del(project.db(), "DELETE FROM embedding_set WHERE name = ?");
+        del.bind(1, name).exec();
+        if (sqlite3_changes(project.db()) == 0)
+            return false;
+        tx.commit();
+    }
+    project.removeUnreferencedIndexFiles();
+    return true;
 }
 
 EmbeddingSet loadEmbeddingSet(Project &project, const QString &name)

@@ -1,6 +1,11 @@
 #include "project.h"
 
 #include "store/schema.h"
+#include "store/sqlite.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSet>
 
 #include <cstring>
 
@@ -150,6 +155,32 @@ std::vector<qint64> unpackIds(std::span<const std::byte> blob)
     if (!ids.empty())
         std::memcpy(ids.data(), blob.data(), ids.size() * sizeof(qint64));
     return ids;
+}
+
+QString Project::indexFolder() const
+{
+    const QFileInfo file(m_path);
+    return QDir(file.absolutePath()).filePath(file.fileName() + QStringLiteral(".indexes"));
+}
+
+int Project::removeUnreferencedIndexFiles()
+{
+    const QDir folder(indexFolder());
+    if (!folder.exists())
+        return 0;
+    QSet<QString> referenced;
+    {
+        sql::Statement st(m_db, "SELECT path FROM index_blob WHERE path IS NOT NULL");
+        while (st.step())
+            referenced.insert(QFileInfo(QDir(QFileInfo(m_path).absolutePath()).filePath(st.columnText(0))).fileName());
+    }
+    int removed = 0;
+    // Only finished graph files: a `.tmp<pid>` file belongs to a save in progress.
+    for (const QString &name : folder.entryList({QStringLiteral("*.hnsw")}, QDir::Files))
+        if (!referenced.contains(name) && QFile::remove(folder.filePath(name)))
+            ++removed;
+    folder.rmdir(folder.path()); // only when empty
+    return removed;
 }
 
 } // namespace orrery

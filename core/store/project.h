@@ -39,6 +39,14 @@ public:
     /// Item id for a source key, optionally within one dataset; 0 when unknown.
     qint64 itemForKey(const QString &key, qint64 datasetId = 0) const;
 
+    /// The folder beside the project that holds neighbour indexes too large to store inline:
+    /// `<project file>.indexes`.
+    QString indexFolder() const;
+    /// Deletes the graph files in indexFolder() that no index_blob row names any more (left
+    /// behind when a set was replaced or deleted). Call it after the deleting transaction has
+    /// committed. Returns how many files went.
+    int removeUnreferencedIndexFiles();
+
 private:
     void migrate();
     sqlite3 *m_db = nullptr;

@@ -29,11 +29,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 TIMEFORMAT='%R %U %S'
 
-# timed OUT ERR CMD...: runs CMD, prints "wall user sys".
+# timed OUT ERR CMD...: runs CMD, prints "wall user sys"; its peak RSS (kB) goes to OUT.rss when
+# GNU time is there (package `time`).
 timed() {
   local out=$1 err=$2
   shift 2
-  { time "$@" >"$out" 2>"$err"; } 2>&1
+  if [ -x /usr/bin/time ]; then
+    { time /usr/bin/time -o "$out.rss" -f %M "$@" >"$out" 2>"$err"; } 2>&1
+  else
+    echo 0 >"$out.rss"
+    { time "$@" >"$out" 2>"$err"; } 2>&1
+  fi
 }
 
 # bench NAME PATH MEASURE DIM WINDOW NEGATIVE EPOCHS MIN_COUNT SAMPLE LR NS_EXPONENT
@@ -58,9 +64,9 @@ bench() {
   f_quality=$("${quality[@]}" score "$project" --vec "$work/ft_$name.vec" "${measure_args[@]}")
 
   /usr/bin/python3 - "$name" "$threads" "$ns" "$work/o.json" "$work/f.err" "$o_quality" "$f_quality" \
-    "$o_wall $o_user $o_sys" "$f_wall $f_user $f_sys" <<'EOF'
+    "$o_wall $o_user $o_sys" "$f_wall $f_user $f_sys" "$(cat "$work/o.json.rss")" "$(cat "$work/f.out.rss")" <<'EOF'
 import json, re, sys
-name, threads, ns, ojson, ferr, oq, fq, otime, ftime = sys.argv[1:]
+name, threads, ns, ojson, ferr, oq, fq, otime, ftime, orss, frss = sys.argv[1:]
 threads = int(threads)
 o = json.load(open(ojson))
 rates = re.findall(r"words/sec/thread:\s*([0-9]+)", open(ferr, errors="replace").read())
@@ -73,10 +79,14 @@ common = {"bench": "sgns", "corpus": name, "threads": threads, "dim": p["dim"], 
           "alpha": p["alpha"], "vocabulary": o["vocabulary"], "tokens": tokens}
 rows = [
     dict(common, tool="orrery", ns_exponent=float(ns), train_tokens_per_s=round(o["tokens_per_s"]),
-         wall_s=ow, cpu_s=round(ou + os_, 2), wall_tokens_per_s=round(tokens / ow), quality=json.loads(oq)),
+         wall_s=ow, cpu_s=round(ou + os_, 2), wall_tokens_per_s=round(tokens / ow), quality=json.loads(oq),
+         peak_rss_mb=round(int(orss) / 1024, 1),
+         # what the vectors and training state need: input and output vectors, the corpus, the noise table
+         state_mb=round((2 * o["vocabulary"] * p["dim"] * 4 + tokens / p["epochs"] * 4 + o["vocabulary"] * 12) / 2**20, 1)),
     dict(common, tool="fasttext", ns_exponent=0.5,
          train_tokens_per_s=int(rates[-1]) * threads if rates else None,
-         wall_s=fw, cpu_s=round(fu + fs, 2), wall_tokens_per_s=round(tokens / fw), quality=json.loads(fq)),
+         wall_s=fw, cpu_s=round(fu + fs, 2), wall_tokens_per_s=round(tokens / fw), quality=json.loads(fq),
+         peak_rss_mb=round(int(frss) / 1024, 1)),
 ]
 for r in rows:
     print(json.dumps(r))
