@@ -1,0 +1,601 @@
+#include "maprenderer.h"
+
+#include "colormap.h"
+#include "project/workerpool.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <type_traits>
+
+namespace orrery::ui {
+
+// ---------------------------------------------------------------------------------------------
+// MapPoints
+
+MapPoints::MapPoints(const std::vector<double> &xy)
+{
+    const size_t n = xy.size() / 2;
+    Q_ASSERT(n < size_t(std::numeric_limits<quint32>::max()));
+    double minX = std::numeric_limits<double>::infinity(), minY = minX;
+    double maxX = -minX, maxY = -minX;
+    size_t finite = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const double x = xy[2 * i], y = xy[2 * i + 1];
+        if (!std::isfinite(x) || !std::isfinite(y))
+            continue;
+        minX = std::min(minX, x);
+        maxX = std::max(maxX, x);
+        minY = std::min(minY, y);
+        maxY = std::max(maxY, y);
+        ++finite;
+    }
+    if (finite == 0)
+        minX = maxX = minY = maxY = 0;
+    m_bounds = QRectF(minX, minY, maxX - minX, maxY - minY);
+    m_origin = {minX, minY};
+
+    // About four points per cell, square cells, at most 4096 cells a side.
+    const double bw = maxX - minX, bh = maxY - minY;
+    const double cells = std::max(1.0, double(finite) / 4.0);
+    double cell = 1.0;
+    if (bw > 0 && bh > 0)
+        cell = std::sqrt(bw * bh / cells);
+    else if (bw > 0 || bh > 0)
+        cell = std::max(bw, bh) / cells;
+    cell = std::max({cell, bw / 4095.0, bh / 4095.0});
+    if (!(cell > 0) || !std::isfinite(cell))
+        cell = 1.0;
+    m_cell = cell;
+    m_gridW = std::min(4096, int(bw / cell) + 1);
+    m_gridH = std::min(4096, int(bh / cell) + 1);
+
+    // A stable counting sort by cell; non-finite points go after the last cell.
+    const quint32 cellCount = quint32(m_gridW) * quint32(m_gridH);
+    std::vector<quint32> cellOf(n);
+    std::vector<quint32> next(size_t(cellCount) + 2, 0);
+    for (size_t i = 0; i < n; ++i) {
+        const double x = xy[2 * i], y = xy[2 * i + 1];
+        quint32 c = cellCount;
+        if (std::isfinite(x) && std::isfinite(y)) {
+            const int cx = std::min(m_gridW - 1, int((x - minX) / cell));
+            const int cy = std::min(m_gridH - 1, int((y - minY) / cell));
+            c = quint32(cy) * quint32(m_gridW) + quint32(cx);
+        }
+        cellOf[i] = c;
+        ++next[size_t(c) + 1];
+    }
+    for (size_t c = 1; c < next.size(); ++c)
+        next[c] += next[c - 1];
+    m_cellStart.assign(next.begin(), next.begin() + qsizetype(cellCount) + 1);
+    m_xy.resize(2 * n);
+    m_order.resize(n);
+    m_rank.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const quint32 pos = next[cellOf[i]]++;
+        m_order[pos] = quint32(i);
+        m_rank[i] = pos;
+        m_xy[2 * size_t(pos)] = xy[2 * i];
+        m_xy[2 * size_t(pos) + 1] = xy[2 * i + 1];
+    }
+}
+
+bool MapPoints::cellRange(const QRectF &rect, int &c0, int &c1, int &r0, int &r1) const
+{
+    const double fx0 = (rect.left() - m_origin.x()) / m_cell, fx1 = (rect.right() - m_origin.x()) / m_cell;
+    const double fy0 = (rect.top() - m_origin.y()) / m_cell, fy1 = (rect.bottom() - m_origin.y()) / m_cell;
+    if (!(fx1 >= 0 && fx0 < m_gridW && fy1 >= 0 && fy0 < m_gridH))
+        return false;
+    c0 = int(std::clamp(std::floor(fx0), 0.0, double(m_gridW - 1)));
+    c1 = int(std::clamp(std::floor(fx1), 0.0, double(m_gridW - 1)));
+    r0 = int(std::clamp(std::floor(fy0), 0.0, double(m_gridH - 1)));
+    r1 = int(std::clamp(std::floor(fy1), 0.0, double(m_gridH - 1)));
+    return true;
+}
+
+qint64 MapPoints::nearest(QPointF p, double radius, const std::function<bool(qint64)> &accept) const
+{
+    int c0, c1, r0, r1;
+    if (count() == 0 || !(radius >= 0)
+        || !cellRange(QRectF(p.x() - radius, p.y() - radius, 2 * radius, 2 * radius), c0, c1, r0, r1))
+        return -1;
+    double best = radius * radius;
+    qint64 bestRow = -1;
+    for (int r = r0; r <= r1; ++r) {
+        const quint32 end = m_cellStart[size_t(r) * size_t(m_gridW) + size_t(c1) + 1];
+        for (quint32 i = m_cellStart[size_t(r) * size_t(m_gridW) + size_t(c0)]; i < end; ++i) {
+            const double dx = m_xy[2 * size_t(i)] - p.x(), dy = m_xy[2 * size_t(i) + 1] - p.y();
+            const double d2 = dx * dx + dy * dy;
+            if (d2 > best || (d2 == best && bestRow >= 0 && qint64(m_order[i]) > bestRow))
+                continue;
+            if (accept && !accept(qint64(m_order[i])))
+                continue;
+            best = d2;
+            bestRow = qint64(m_order[i]);
+        }
+    }
+    return bestRow;
+}
+
+std::vector<qint64> MapPoints::rowsInRect(const QRectF &rect) const
+{
+    std::vector<qint64> rows;
+    int c0, c1, r0, r1;
+    const QRectF r = rect.normalized();
+    if (count() == 0 || !cellRange(r, c0, c1, r0, r1))
+        return rows;
+    for (int gr = r0; gr <= r1; ++gr) {
+        const quint32 end = m_cellStart[size_t(gr) * size_t(m_gridW) + size_t(c1) + 1];
+        for (quint32 i = m_cellStart[size_t(gr) * size_t(m_gridW) + size_t(c0)]; i < end; ++i) {
+            const double x = m_xy[2 * size_t(i)], y = m_xy[2 * size_t(i) + 1];
+            if (x >= r.left() && x <= r.right() && y >= r.top() && y <= r.bottom())
+                rows.push_back(qint64(m_order[i]));
+        }
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+std::vector<qint64> MapPoints::rowsInPolygon(const QPolygonF &polygon) const
+{
+    std::vector<qint64> rows;
+    int c0, c1, r0, r1;
+    if (count() == 0 || polygon.size() < 3 || !cellRange(polygon.boundingRect(), c0, c1, r0, r1))
+        return rows;
+    // Crossing-number test against only the edges that span each grid row's band of y.
+    const qsizetype m = polygon.size();
+    std::vector<int> edges;
+    for (int gr = r0; gr <= r1; ++gr) {
+        const double lo = m_origin.y() + gr * m_cell, hi = lo + m_cell;
+        edges.clear();
+        for (qsizetype e = 0; e < m; ++e) {
+            const QPointF &a = polygon[e], &b = polygon[(e + 1) % m];
+            if (std::min(a.y(), b.y()) <= hi && std::max(a.y(), b.y()) >= lo && a.y() != b.y())
+                edges.push_back(int(e));
+        }
+        if (edges.empty())
+            continue;
+        const quint32 end = m_cellStart[size_t(gr) * size_t(m_gridW) + size_t(c1) + 1];
+        for (quint32 i = m_cellStart[size_t(gr) * size_t(m_gridW) + size_t(c0)]; i < end; ++i) {
+            const double x = m_xy[2 * size_t(i)], y = m_xy[2 * size_t(i) + 1];
+            bool inside = false;
+            for (const int e : edges) {
+                const QPointF &a = polygon[e], &b = polygon[(e + 1) % m];
+                if ((a.y() > y) != (b.y() > y) && x < a.x() + (y - a.y()) * (b.x() - a.x()) / (b.y() - a.y()))
+                    inside = !inside;
+            }
+            if (inside)
+                rows.push_back(qint64(m_order[i]));
+        }
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// MapRenderer
+
+namespace {
+
+// x · a / 255 on all four 8-bit channels at once, two channels per 32-bit multiply.
+inline quint32 byteMul(quint32 x, quint32 a)
+{
+    quint32 lo = (x & 0x00ff00ffu) * a;
+    lo = ((lo + ((lo >> 8) & 0x00ff00ffu) + 0x00800080u) >> 8) & 0x00ff00ffu;
+    quint32 hi = ((x >> 8) & 0x00ff00ffu) * a;
+    hi = (hi + ((hi >> 8) & 0x00ff00ffu) + 0x00800080u) & 0xff00ff00u;
+    return hi | lo;
+}
+
+// Premultiplied "source over destination".
+inline void blendOver(quint32 &dst, quint32 src)
+{
+    dst = src + byteMul(dst, 255u - (src >> 24));
+}
+
+inline quint32 mixRgb(QRgb a, QRgb b, double t)
+{
+    const auto mix = [t](int x, int y) { return int(std::lround(double(x) * (1 - t) + double(y) * t)); };
+    return qRgb(mix(qRed(a), qRed(b)), mix(qGreen(a), qGreen(b)), mix(qBlue(a), qBlue(b)));
+}
+
+constexpr quint32 topFlags = Selected | Highlighted;
+constexpr quint32 normalWeight = 64; // density weight of a point, split over four pixels
+constexpr quint32 dimmedWeight = 16;
+
+} // namespace
+
+struct MapRenderer::Stamp {
+    int size = 1;
+    std::vector<quint8> cover; // size × size coverage, 0..255
+
+    // An anti-aliased disc (inner == 0) or ring, in a box of `box` pixels centred on the point.
+    Stamp(int box, double outer, double inner) : size(box), cover(size_t(box) * size_t(box))
+    {
+        const double c = box / 2.0, o2 = outer * outer / 4, i2 = inner * inner / 4;
+        for (int j = 0; j < box; ++j) {
+            for (int i = 0; i < box; ++i) {
+                int hits = 0;
+                for (int sj = 0; sj < 4; ++sj) {
+                    for (int si = 0; si < 4; ++si) {
+                        const double dx = i + (si + 0.5) / 4 - c, dy = j + (sj + 0.5) / 4 - c;
+                        const double d2 = dx * dx + dy * dy;
+                        hits += d2 <= o2 && d2 >= i2;
+                    }
+                }
+                cover[size_t(j) * size_t(box) + size_t(i)] = quint8((hits * 255 + 8) / 16);
+            }
+        }
+    }
+
+    // Blends `src` (premultiplied) through the coverage, clipped to rows [y0, y1) and columns [0, width).
+    void splat(quint32 *bits, qsizetype stride, int width, double px, double py, quint32 src, int y0, int y1) const
+    {
+        const int left = int(std::floor(px - size * 0.5 + 0.5)), top = int(std::floor(py - size * 0.5 + 0.5));
+        const int j0 = std::max(0, y0 - top), j1 = std::min(size, y1 - top);
+        const int i0 = std::max(0, -left), i1 = std::min(size, width - left);
+        for (int j = j0; j < j1; ++j) {
+            quint32 *line = bits + qsizetype(top + j) * stride + left;
+            const quint8 *cov = cover.data() + size_t(j) * size_t(size);
+            for (int i = i0; i < i1; ++i) {
+                if (cov[i] == 255)
+                    blendOver(line[i], src);
+                else if (cov[i])
+                    blendOver(line[i], byteMul(src, cov[i]));
+            }
+        }
+    }
+};
+
+MapRenderer::MapRenderer(int threads) : m_pool(std::make_unique<WorkerPool>(threads)) { }
+
+MapRenderer::~MapRenderer() = default;
+
+void MapRenderer::ensureAttributes(const RenderInput &input)
+{
+    if (m_cached.points == input.points && m_cached.colours == input.colours && m_cached.flags == input.flags)
+        return;
+    const MapPoints &pts = *input.points;
+    const qint64 n = pts.count();
+    const quint16 *colours = input.colours && qint64(input.colours->size()) == n ? input.colours->data() : nullptr;
+    const quint8 *flags = input.flags && qint64(input.flags->size()) == n ? input.flags->data() : nullptr;
+    m_attr.resize(size_t(n));
+    const quint32 *order = pts.order();
+    m_pool->forChunks(n, 1 << 16, [&](qint64 begin, qint64 end, qint64) {
+        for (qint64 i = begin; i < end; ++i) {
+            const quint32 row = order[i];
+            m_attr[size_t(i)] = (colours ? colours[row] : 0u) | (flags ? quint32(flags[row]) << 16 : 0u);
+        }
+    });
+    m_cached = input;
+}
+
+QRgb MapRenderer::densityColour(double t, QRgb background)
+{
+    // Away from the background as density rises: inferno upwards on dark, downwards on light.
+    t = std::clamp(t, 0.0, 1.0);
+    return ColourMap::inferno().at(qGray(background) < 128 ? 0.18 + 0.82 * t : 0.88 - 0.88 * t);
+}
+
+bool MapRenderer::wantsDensity(const MapPoints &points, const RenderParams &params)
+{
+    if (params.density != DensityMode::Auto)
+        return params.density == DensityMode::On;
+    const double dpr = params.devicePixelRatio > 0 ? params.devicePixelRatio : 1.0;
+    int c0, c1, r0, r1;
+    if (points.count() < 20000 || !points.cellRange(params.view.dataRect(), c0, c1, r0, r1))
+        return false;
+    const double d = std::max(1.0, params.pointSize * dpr);
+    const double stampArea = std::max(1.0, std::numbers::pi * d * d / 4);
+    const double cellPx = points.cellSize() * params.view.scale * dpr;
+    // Discs in a cell overlap about count · stamp area / cell area times.
+    const double crowdedCount = 4.0 * cellPx * cellPx / stampArea;
+    qint64 total = 0, crowded = 0;
+    const qint64 w = points.gridWidth();
+    for (int r = r0; r <= r1; ++r) {
+        for (int c = c0; c <= c1; ++c) {
+            const qint64 k = qint64(points.cellStart(r * w + c + 1)) - qint64(points.cellStart(r * w + c));
+            total += k;
+            if (double(k) > crowdedCount)
+                crowded += k;
+        }
+    }
+    return total >= 20000 && crowded * 2 > total;
+}
+
+QImage MapRenderer::render(const RenderInput &input, const RenderParams &params, FrameInfo *info,
+                           const std::atomic<bool> *cancel)
+{
+    QElapsedTimer clock;
+    clock.start();
+    const double dpr = params.devicePixelRatio > 0 ? params.devicePixelRatio : 1.0;
+    const MapView &view = params.view;
+    const int W = std::max(1, int(std::lround(view.size.width() * dpr)));
+    const int H = std::max(1, int(std::lround(view.size.height() * dpr)));
+    QImage image(W, H, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(params.background | 0xff000000u);
+    FrameInfo local;
+    const auto finish = [&] {
+        local.milliseconds = double(clock.nsecsElapsed()) / 1e6;
+        if (info)
+            *info = local;
+    };
+    if (!input.points || input.points->count() == 0 || !(view.scale > 0)) {
+        finish();
+        return image;
+    }
+    const MapPoints &pts = *input.points;
+    ensureAttributes(input);
+    if (cancel && cancel->load(std::memory_order_relaxed))
+        return {};
+
+    const double s = view.scale * dpr, hw = W / 2.0, hh = H / 2.0;
+    const double cx = view.centre.x(), cy = view.centre.y();
+    const double d = std::max(0.5, params.pointSize * dpr);
+    const bool onePixel = d < 1.5;
+    const double opacity = std::clamp(params.opacity, 0.0, 1.0);
+    const bool density = wantsDensity(pts, params);
+    local.density = density;
+
+    // Selected and highlighted points: a filled disc at full opacity inside a ring.
+    const double topFill = std::max(d + dpr, 4.5 * dpr);
+    const double ringInner = topFill + 0.8 * dpr, ringOuter = ringInner + 3.2 * dpr;
+    const int topBox = int(std::ceil(ringOuter)) + 1;
+    const Stamp disc(int(std::ceil(d)) + 1, d, 0);
+    const Stamp topDisc(topBox, topFill, 0);
+    const Stamp topRing(topBox, ringOuter, ringInner);
+    const double pad = std::max(d, ringOuter) / 2 + 2;
+
+    // Colour tables: premultiplied at the point opacity, and dimmed (faded towards the background).
+    const std::vector<QRgb> palette = params.palette.empty() ? std::vector<QRgb> {noneColour} : params.palette;
+    const quint32 colours = quint32(palette.size());
+    std::vector<quint32> normal(colours), dimmed(colours), opaque(colours), dimmedRgb(colours);
+    const quint32 alpha = quint32(std::lround(opacity * 255));
+    const quint32 dimAlpha = quint32(std::lround(std::max(0.12, opacity * 0.35) * 255));
+    for (quint32 c = 0; c < colours; ++c) {
+        opaque[c] = palette[c] | 0xff000000u;
+        dimmedRgb[c] = mixRgb(palette[c], params.background, 0.55) | 0xff000000u;
+        normal[c] = byteMul(opaque[c], alpha);
+        dimmed[c] = byteMul(dimmedRgb[c], dimAlpha);
+    }
+
+    // The cells in view, and strips of about equal point counts.
+    const QRectF visible(view.toData(QPointF(-pad / dpr, (H + pad) / dpr)),
+                         view.toData(QPointF((W + pad) / dpr, -pad / dpr)));
+    int c0, c1, r0, r1;
+    if (!pts.cellRange(visible, c0, c1, r0, r1)) {
+        finish();
+        return image;
+    }
+    const qint64 gw = pts.gridWidth();
+    const double cell = pts.cellSize(), oy = pts.gridOrigin().y();
+    std::vector<qint64> rowCount(size_t(H), 0);
+    for (int r = r0; r <= r1; ++r) {
+        const qint64 k = qint64(pts.cellStart(r * gw + c1 + 1)) - qint64(pts.cellStart(r * gw + c0));
+        if (k == 0)
+            continue;
+        const double py = std::clamp(hh - (oy + (r + 0.5) * cell - cy) * s, 0.0, double(H - 1));
+        rowCount[size_t(py)] += k;
+        local.visible += k;
+    }
+    const int strips = std::clamp(int(local.visible / 4096), 1, std::min(H, 4 * m_pool->size()));
+    std::vector<int> cuts {0};
+    qint64 acc = 0;
+    for (int y = 0; y < H && int(cuts.size()) < strips; ++y) {
+        acc += rowCount[size_t(y)];
+        if (acc * strips >= local.visible * qint64(cuts.size()) && y + 1 < H)
+            cuts.push_back(y + 1);
+    }
+    cuts.push_back(H);
+    const int stripCount = int(cuts.size()) - 1;
+
+    quint32 *bits = reinterpret_cast<quint32 *>(image.bits());
+    const qsizetype stride = image.bytesPerLine() / 4;
+    const double *xy = pts.sortedXy();
+    const quint32 *attr = m_attr.data();
+    std::vector<std::vector<quint32>> top(static_cast<size_t>(stripCount));
+
+    // Calls fn(sorted position) for every point in the cells that can touch rows [y0, y1).
+    const auto forStripPoints = [&](int y0, int y1, auto &&fn) {
+        const QRectF band(view.toData(QPointF(-pad / dpr, (y1 + pad) / dpr)),
+                          view.toData(QPointF((W + pad) / dpr, (y0 - pad) / dpr)));
+        int b0, b1, g0, g1;
+        if (!pts.cellRange(band, b0, b1, g0, g1))
+            return;
+        for (int r = g0; r <= g1; ++r) {
+            const quint32 end = pts.cellStart(r * gw + c1 + 1);
+            for (quint32 i = pts.cellStart(r * gw + c0); i < end; ++i)
+                fn(i);
+        }
+    };
+    const auto drawTop = [&](int k) {
+        const int y0 = cuts[size_t(k)], y1 = cuts[size_t(k) + 1];
+        for (const quint32 i : top[size_t(k)]) {
+            const double px = hw + (xy[2 * size_t(i)] - cx) * s, py = hh - (xy[2 * size_t(i) + 1] - cy) * s;
+            if (px < -pad || px > W + pad || py < y0 - pad || py > y1 + pad)
+                continue;
+            const quint32 flags = attr[i] >> 16, c = std::min(attr[i] & 0xffffu, colours - 1);
+            topRing.splat(bits, stride, W, px, py,
+                          (flags & Selected) ? params.selectedRing | 0xff000000u : params.highlightRing | 0xff000000u,
+                          y0, y1);
+            topDisc.splat(bits, stride, W, px, py, opaque[c], y0, y1);
+        }
+    };
+    const auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
+
+    if (!density) {
+        m_pool->forChunks(stripCount, 1, [&](qint64 k, qint64, qint64) {
+            if (cancelled())
+                return;
+            const int y0 = cuts[size_t(k)], y1 = cuts[size_t(k) + 1];
+            std::vector<quint32> &topList = top[size_t(k)];
+            forStripPoints(y0, y1, [&](quint32 i) {
+                const quint32 a = attr[i];
+                if ((a >> 16) & topFlags) {
+                    topList.push_back(i);
+                    return;
+                }
+                const double px = hw + (xy[2 * size_t(i)] - cx) * s, py = hh - (xy[2 * size_t(i) + 1] - cy) * s;
+                const quint32 c = std::min(a & 0xffffu, colours - 1);
+                const quint32 src = ((a >> 16) & Dimmed) ? dimmed[c] : normal[c];
+                if (onePixel) {
+                    if (py >= y0 && py < y1 && px >= 0 && px < W)
+                        blendOver(bits[qsizetype(py) * stride + qsizetype(px)], src);
+                } else if (px > -pad && px < W + pad && py > y0 - pad && py < y1 + pad) {
+                    disc.splat(bits, stride, W, px, py, src, y0, y1);
+                }
+            });
+            drawTop(int(k));
+        });
+        if (cancelled())
+            return {};
+        finish();
+        return image;
+    }
+
+    // Density: bilinear splats of each point's weight into counts (and colour sums), smoothed by a
+    // 3 × 3 tent unless points are single pixels, then shaded through log(1 + points per pixel).
+    const size_t pixels = size_t(W) * size_t(H);
+    const bool coloured = params.colouredDensity;
+    const bool smooth = !onePixel;
+    m_count.resize(pixels);
+    if (smooth)
+        m_smooth.resize(pixels);
+    if (coloured)
+        m_sum.resize(3 * pixels);
+    quint32 *count = m_count.data();
+    float *sum = m_sum.data();
+    m_pool->forChunks(stripCount, 1, [&](qint64 k, qint64, qint64) {
+        if (cancelled())
+            return;
+        const int y0 = cuts[size_t(k)], y1 = cuts[size_t(k) + 1];
+        std::fill(count + qsizetype(y0) * W, count + qsizetype(y1) * W, 0u);
+        if (coloured)
+            std::fill(sum + 3 * qsizetype(y0) * W, sum + 3 * qsizetype(y1) * W, 0.0f);
+        std::vector<quint32> &topList = top[size_t(k)];
+        forStripPoints(y0, y1, [&](quint32 i) {
+            const quint32 a = attr[i];
+            if ((a >> 16) & topFlags) {
+                topList.push_back(i);
+                return;
+            }
+            const double u = hw + (xy[2 * size_t(i)] - cx) * s - 0.5, v = hh - (xy[2 * size_t(i) + 1] - cy) * s - 0.5;
+            if (!(u > -1 && u < W && v > y0 - 1 && v < y1))
+                return;
+            const int ix = int(std::floor(u)), iy = int(std::floor(v));
+            const quint32 fx = quint32((u - ix) * 8 + 0.5), fy = quint32((v - iy) * 8 + 0.5);
+            const bool dim = (a >> 16) & Dimmed;
+            const quint32 w[4] = {(8 - fx) * (8 - fy), fx * (8 - fy), (8 - fx) * fy, fx * fy};
+            const quint32 c = std::min(a & 0xffffu, colours - 1);
+            const QRgb rgb = dim ? dimmedRgb[c] : opaque[c];
+            for (int q = 0; q < 4; ++q) {
+                const int x = ix + (q & 1), y = iy + (q >> 1);
+                if (w[q] == 0 || x < 0 || x >= W || y < y0 || y >= y1)
+                    continue;
+                const quint32 add = dim ? w[q] / (normalWeight / dimmedWeight) : w[q];
+                const qsizetype p = qsizetype(y) * W + x;
+                count[p] += add;
+                if (coloured) {
+                    sum[3 * p] += float(quint32(qRed(rgb)) * add);
+                    sum[3 * p + 1] += float(quint32(qGreen(rgb)) * add);
+                    sum[3 * p + 2] += float(quint32(qBlue(rgb)) * add);
+                }
+            }
+        });
+    });
+    if (cancelled())
+        return {};
+
+    // Row y of a 3 × 3 tent ([1 2 1] both ways) over `src`, zero outside the image.
+    const auto tentRow = [W, H](const auto *src, int y, int channels, int channel, auto *column, auto *out) {
+        using T = std::remove_cvref_t<decltype(*out)>;
+        const auto at = [&](int row, int x) { return src[(qsizetype(row) * W + x) * channels + channel]; };
+        for (int x = 0; x < W; ++x)
+            column[x] = T(2) * at(y, x) + (y > 0 ? at(y - 1, x) : T(0)) + (y + 1 < H ? at(y + 1, x) : T(0));
+        for (int x = 0; x < W; ++x)
+            out[x] = T(2) * column[x] + (x > 0 ? column[x - 1] : T(0)) + (x + 1 < W ? column[x + 1] : T(0));
+    };
+    const quint32 *level = count;
+    if (smooth) {
+        m_pool->forChunks(stripCount, 1, [&](qint64 k, qint64, qint64) {
+            if (cancelled())
+                return;
+            std::vector<quint32> column(size_t(W), 0);
+            for (int y = cuts[size_t(k)]; y < cuts[size_t(k) + 1]; ++y)
+                tentRow(count, y, 1, 0, column.data(), m_smooth.data() + qsizetype(y) * W);
+        });
+        if (cancelled())
+            return {};
+        level = m_smooth.data();
+    }
+    const quint32 unit = normalWeight * (smooth ? 16 : 1); // one point's weight in `level`
+    const quint32 peak = *std::max_element(level, level + pixels);
+    local.maxDensity = double(peak) / unit;
+
+    // Alpha (and, uncoloured, the pixel) per level, through log(1 + points).
+    const quint32 lutSize = std::min<quint32>(peak + 1, 1u << 18);
+    const double logPeak = std::log1p(std::max(1.0, double(peak) / unit));
+    const auto shade = [&](quint32 c) { return std::min(1.0, std::log1p(double(c) / unit) / logPeak); };
+    std::vector<quint8> alphaLut(lutSize);
+    std::vector<quint32> pixelLut(coloured ? 0 : lutSize);
+    for (quint32 c = 1; c < lutSize; ++c) {
+        // Below about one point per pixel, coverage fades out so lone points stay soft dots.
+        const double t = shade(c);
+        const double a = (1.0 - std::exp(-3.0 * double(c) / unit)) * (0.35 + 0.65 * t);
+        alphaLut[c] = quint8(std::lround(a * 255));
+        if (!coloured)
+            pixelLut[c] = mixRgb(params.background, densityColour(t, params.background), a) | 0xff000000u;
+    }
+    m_pool->forChunks(stripCount, 1, [&](qint64 k, qint64, qint64) {
+        if (cancelled())
+            return;
+        const int y0 = cuts[size_t(k)], y1 = cuts[size_t(k) + 1];
+        const quint32 bg = params.background | 0xff000000u;
+        const size_t rowFloats = coloured && smooth ? size_t(W) : 0;
+        std::vector<float> column(rowFloats), out(rowFloats), rgbRow(3 * rowFloats);
+        for (int y = y0; y < y1; ++y) {
+            quint32 *line = bits + qsizetype(y) * stride;
+            const quint32 *levels = level + qsizetype(y) * W;
+            if (!coloured) {
+                for (int x = 0; x < W; ++x) {
+                    const quint32 c = levels[x];
+                    if (c)
+                        line[x] = c < lutSize ? pixelLut[c] : densityColour(shade(c), bg) | 0xff000000u;
+                }
+                continue;
+            }
+            const float *rgb = sum + 3 * qsizetype(y) * W;
+            if (smooth) {
+                for (int ch = 0; ch < 3; ++ch) {
+                    tentRow(sum, y, 3, ch, column.data(), out.data());
+                    for (int x = 0; x < W; ++x)
+                        rgbRow[3 * size_t(x) + size_t(ch)] = out[size_t(x)];
+                }
+                rgb = rgbRow.data();
+            }
+            for (int x = 0; x < W; ++x) {
+                const quint32 c = levels[x];
+                if (c == 0)
+                    continue;
+                const float inv = 1.0f / float(c);
+                const float *px = rgb + 3 * x;
+                const quint32 mean = qRgb(std::min(255, int(px[0] * inv + 0.5f)),
+                                          std::min(255, int(px[1] * inv + 0.5f)),
+                                          std::min(255, int(px[2] * inv + 0.5f)));
+                const quint32 a = c < lutSize ? alphaLut[c] : 255u;
+                line[x] = byteMul(mean | 0xff000000u, a) + byteMul(bg, 255 - a);
+            }
+        }
+        drawTop(int(k));
+    });
+    if (cancelled())
+        return {};
+    finish();
+    return image;
+}
+
+} // namespace orrery::ui
