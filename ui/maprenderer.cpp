@@ -9,7 +9,6 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
-#include <type_traits>
 
 namespace orrery::ui {
 
@@ -178,6 +177,11 @@ std::vector<qint64> MapPoints::rowsInPolygon(const QPolygonF &polygon) const
 // ---------------------------------------------------------------------------------------------
 // MapRenderer
 
+double defaultPointSize(qint64 points)
+{
+    return std::clamp(2.5 * std::pow(50000.0 / double(std::max<qint64>(1, points)), 0.25), 1.0, 5.0);
+}
+
 namespace {
 
 // x · a / 255 on all four 8-bit channels at once, two channels per 32-bit multiply.
@@ -203,8 +207,7 @@ inline quint32 mixRgb(QRgb a, QRgb b, double t)
 }
 
 constexpr quint32 topFlags = Selected | Highlighted;
-constexpr quint32 normalWeight = 64; // density weight of a point, split over four pixels
-constexpr quint32 dimmedWeight = 16;
+constexpr float dimmedShare = 0.25f; // a dimmed point's weight in a density map
 
 } // namespace
 
@@ -227,14 +230,25 @@ struct MapRenderer::Stamp {
                     }
                 }
                 cover[size_t(j) * size_t(box) + size_t(i)] = quint8((hits * 255 + 8) / 16);
+                if (hits)
+                    taps.push_back({i, j, quint8((hits * 255 + 8) / 16)});
             }
         }
     }
 
+    struct Tap {
+        int dx, dy;
+        quint8 cover;
+    };
+    std::vector<Tap> taps; // the covered pixels
+
+    // The box's top-left pixel for a point at (px, py).
+    int origin(double p) const { return int(std::floor(p - size * 0.5 + 0.5)); }
+
     // Blends `src` (premultiplied) through the coverage, clipped to rows [y0, y1) and columns [0, width).
     void splat(quint32 *bits, qsizetype stride, int width, double px, double py, quint32 src, int y0, int y1) const
     {
-        const int left = int(std::floor(px - size * 0.5 + 0.5)), top = int(std::floor(py - size * 0.5 + 0.5));
+        const int left = origin(px), top = origin(py);
         const int j0 = std::max(0, y0 - top), j1 = std::min(size, y1 - top);
         const int i0 = std::max(0, -left), i1 = std::min(size, width - left);
         for (int j = j0; j < j1; ++j) {
@@ -349,6 +363,10 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
     const Stamp topDisc(topBox, topFill, 0);
     const Stamp topRing(topBox, ringOuter, ringInner);
     const double pad = std::max(d, ringOuter) / 2 + 2;
+    std::vector<qsizetype> discOffsets; // of each tap from the box's top-left, in pixels
+    for (const Stamp::Tap &t : disc.taps)
+        discOffsets.push_back(qsizetype(t.dy) * qsizetype(image.bytesPerLine() / 4) + t.dx);
+    const qsizetype taps = qsizetype(disc.taps.size());
 
     // Colour tables: premultiplied at the point opacity, and dimmed (faded towards the background).
     const std::vector<QRgb> palette = params.palette.empty() ? std::vector<QRgb> {noneColour} : params.palette;
@@ -361,6 +379,15 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
         dimmedRgb[c] = mixRgb(palette[c], params.background, 0.55) | 0xff000000u;
         normal[c] = byteMul(opaque[c], alpha);
         dimmed[c] = byteMul(dimmedRgb[c], dimAlpha);
+    }
+    // Each disc tap's source per colour (normal, then dimmed), when the table stays small.
+    std::vector<quint32> discTable;
+    if (!onePixel && 2 * qsizetype(colours) * taps <= (1 << 20)) {
+        discTable.resize(2 * size_t(colours) * size_t(taps));
+        for (quint32 c = 0; c < 2 * colours; ++c)
+            for (qsizetype t = 0; t < taps; ++t)
+                discTable[size_t(c) * size_t(taps) + size_t(t)] = byteMul(c < colours ? normal[c] : dimmed[c - colours],
+                                                                          disc.taps[size_t(t)].cover);
     }
 
     // The cells in view, and strips of about equal point counts.
@@ -446,7 +473,18 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
                     if (py >= y0 && py < y1 && px >= 0 && px < W)
                         blendOver(bits[qsizetype(py) * stride + qsizetype(px)], src);
                 } else if (px > -pad && px < W + pad && py > y0 - pad && py < y1 + pad) {
-                    disc.splat(bits, stride, W, px, py, src, y0, y1);
+                    const int left = disc.origin(px), top = disc.origin(py);
+                    if (!discTable.empty() && left >= 0 && left + disc.size <= W && top >= y0
+                        && top + disc.size <= y1) {
+                        // Wholly inside the strip: no clipping, sources from the table.
+                        quint32 *base = bits + qsizetype(top) * stride + left;
+                        const quint32 *source = discTable.data()
+                            + (((a >> 16) & Dimmed) ? colours + c : c) * size_t(taps);
+                        for (qsizetype t = 0; t < taps; ++t)
+                            blendOver(base[discOffsets[size_t(t)]], source[t]);
+                    } else {
+                        disc.splat(bits, stride, W, px, py, src, y0, y1);
+                    }
                 }
             });
             drawTop(int(k));
@@ -457,25 +495,20 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
         return image;
     }
 
-    // Density: bilinear splats of each point's weight into counts (and colour sums), smoothed by a
-    // 3 × 3 tent unless points are single pixels, then shaded through log(1 + points per pixel).
-    const size_t pixels = size_t(W) * size_t(H);
+    // Density: each point adds its weight (and weighted colour) to its pixel; rows are smoothed by a
+    // 3 × 3 tent unless points are single pixels, and shaded through log(1 + points per pixel).
+    // Channels per pixel: the weight, then red, green and blue sums when coloured.
     const bool coloured = params.colouredDensity;
+    const int channels = coloured ? 4 : 1;
     const bool smooth = !onePixel;
-    m_count.resize(pixels);
-    if (smooth)
-        m_smooth.resize(pixels);
-    if (coloured)
-        m_sum.resize(3 * pixels);
-    quint32 *count = m_count.data();
-    float *sum = m_sum.data();
+    m_density.resize(size_t(W) * size_t(H) * size_t(channels));
+    float *grid = m_density.data();
+    std::vector<float> stripPeak(static_cast<size_t>(stripCount), 0.0f);
     m_pool->forChunks(stripCount, 1, [&](qint64 k, qint64, qint64) {
         if (cancelled())
             return;
         const int y0 = cuts[size_t(k)], y1 = cuts[size_t(k) + 1];
-        std::fill(count + qsizetype(y0) * W, count + qsizetype(y1) * W, 0u);
-        if (coloured)
-            std::fill(sum + 3 * qsizetype(y0) * W, sum + 3 * qsizetype(y1) * W, 0.0f);
+        std::fill(grid + qsizetype(y0) * W * channels, grid + qsizetype(y1) * W * channels, 0.0f);
         std::vector<quint32> &topList = top[size_t(k)];
         forStripPoints(y0, y1, [&](quint32 i) {
             const quint32 a = attr[i];
@@ -483,110 +516,91 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
                 topList.push_back(i);
                 return;
             }
-            const double u = hw + (xy[2 * size_t(i)] - cx) * s - 0.5, v = hh - (xy[2 * size_t(i) + 1] - cy) * s - 0.5;
-            if (!(u > -1 && u < W && v > y0 - 1 && v < y1))
+            const double px = hw + (xy[2 * size_t(i)] - cx) * s, py = hh - (xy[2 * size_t(i) + 1] - cy) * s;
+            if (!(py >= y0 && py < y1 && px >= 0 && px < W))
                 return;
-            const int ix = int(std::floor(u)), iy = int(std::floor(v));
-            const quint32 fx = quint32((u - ix) * 8 + 0.5), fy = quint32((v - iy) * 8 + 0.5);
             const bool dim = (a >> 16) & Dimmed;
-            const quint32 w[4] = {(8 - fx) * (8 - fy), fx * (8 - fy), (8 - fx) * fy, fx * fy};
-            const quint32 c = std::min(a & 0xffffu, colours - 1);
-            const QRgb rgb = dim ? dimmedRgb[c] : opaque[c];
-            for (int q = 0; q < 4; ++q) {
-                const int x = ix + (q & 1), y = iy + (q >> 1);
-                if (w[q] == 0 || x < 0 || x >= W || y < y0 || y >= y1)
-                    continue;
-                const quint32 add = dim ? w[q] / (normalWeight / dimmedWeight) : w[q];
-                const qsizetype p = qsizetype(y) * W + x;
-                count[p] += add;
-                if (coloured) {
-                    sum[3 * p] += float(quint32(qRed(rgb)) * add);
-                    sum[3 * p + 1] += float(quint32(qGreen(rgb)) * add);
-                    sum[3 * p + 2] += float(quint32(qBlue(rgb)) * add);
-                }
+            const float w = dim ? dimmedShare : 1.0f;
+            float *pixel = grid + (qsizetype(py) * W + qsizetype(px)) * channels;
+            pixel[0] += w;
+            if (coloured) {
+                const quint32 c = std::min(a & 0xffffu, colours - 1);
+                const QRgb rgb = dim ? dimmedRgb[c] : opaque[c];
+                pixel[1] += w * float(qRed(rgb));
+                pixel[2] += w * float(qGreen(rgb));
+                pixel[3] += w * float(qBlue(rgb));
             }
         });
+        float peak = 0;
+        for (qsizetype p = qsizetype(y0) * W, end = qsizetype(y1) * W; p < end; ++p)
+            peak = std::max(peak, grid[p * channels]);
+        stripPeak[size_t(k)] = peak;
     });
     if (cancelled())
         return {};
+    // The scale runs up to the densest raw pixel (smoothing only lowers peaks).
+    const float peak = std::max(1.0f, *std::max_element(stripPeak.begin(), stripPeak.end()));
+    local.maxDensity = peak;
+    const float norm = smooth ? 1.0f / 16 : 1.0f; // the tent's weights add up to 16
 
-    // Row y of a 3 × 3 tent ([1 2 1] both ways) over `src`, zero outside the image.
-    const auto tentRow = [W, H](const auto *src, int y, int channels, int channel, auto *column, auto *out) {
-        using T = std::remove_cvref_t<decltype(*out)>;
-        const auto at = [&](int row, int x) { return src[(qsizetype(row) * W + x) * channels + channel]; };
-        for (int x = 0; x < W; ++x)
-            column[x] = T(2) * at(y, x) + (y > 0 ? at(y - 1, x) : T(0)) + (y + 1 < H ? at(y + 1, x) : T(0));
-        for (int x = 0; x < W; ++x)
-            out[x] = T(2) * column[x] + (x > 0 ? column[x - 1] : T(0)) + (x + 1 < W ? column[x + 1] : T(0));
+    // Alpha (and, uncoloured, the pixel) per 1/16 point per pixel, through log(1 + points).
+    constexpr float lutStep = 16;
+    const qsizetype lutSize = qsizetype(std::min(double(peak) * lutStep + 2, double(1 << 18)));
+    const double logPeak = std::log1p(double(peak));
+    const auto shade = [&](double points) { return std::min(1.0, std::log1p(points) / logPeak); };
+    const auto alphaOf = [&](double points) {
+        // Below about one point per pixel coverage fades, so lone points stay soft dots.
+        return (1.0 - std::exp(-3.0 * points)) * (0.35 + 0.65 * shade(points));
     };
-    const quint32 *level = count;
-    if (smooth) {
-        m_pool->forChunks(stripCount, 1, [&](qint64 k, qint64, qint64) {
-            if (cancelled())
-                return;
-            std::vector<quint32> column(size_t(W), 0);
-            for (int y = cuts[size_t(k)]; y < cuts[size_t(k) + 1]; ++y)
-                tentRow(count, y, 1, 0, column.data(), m_smooth.data() + qsizetype(y) * W);
-        });
-        if (cancelled())
-            return {};
-        level = m_smooth.data();
-    }
-    const quint32 unit = normalWeight * (smooth ? 16 : 1); // one point's weight in `level`
-    const quint32 peak = *std::max_element(level, level + pixels);
-    local.maxDensity = double(peak) / unit;
-
-    // Alpha (and, uncoloured, the pixel) per level, through log(1 + points).
-    const quint32 lutSize = std::min<quint32>(peak + 1, 1u << 18);
-    const double logPeak = std::log1p(std::max(1.0, double(peak) / unit));
-    const auto shade = [&](quint32 c) { return std::min(1.0, std::log1p(double(c) / unit) / logPeak); };
-    std::vector<quint8> alphaLut(lutSize);
-    std::vector<quint32> pixelLut(coloured ? 0 : lutSize);
-    for (quint32 c = 1; c < lutSize; ++c) {
-        // Below about one point per pixel, coverage fades out so lone points stay soft dots.
-        const double t = shade(c);
-        const double a = (1.0 - std::exp(-3.0 * double(c) / unit)) * (0.35 + 0.65 * t);
-        alphaLut[c] = quint8(std::lround(a * 255));
+    std::vector<quint8> alphaLut(size_t(lutSize), 0);
+    std::vector<quint32> pixelLut(coloured ? 0 : size_t(lutSize), 0);
+    for (qsizetype q = 1; q < lutSize; ++q) {
+        const double points = double(q) / lutStep;
+        alphaLut[size_t(q)] = quint8(std::lround(alphaOf(points) * 255));
         if (!coloured)
-            pixelLut[c] = mixRgb(params.background, densityColour(t, params.background), a) | 0xff000000u;
+            pixelLut[size_t(q)] = mixRgb(params.background, densityColour(shade(points), params.background),
+                                         alphaOf(points))
+                | 0xff000000u;
     }
     m_pool->forChunks(stripCount, 1, [&](qint64 k, qint64, qint64) {
         if (cancelled())
             return;
         const int y0 = cuts[size_t(k)], y1 = cuts[size_t(k) + 1];
         const quint32 bg = params.background | 0xff000000u;
-        const size_t rowFloats = coloured && smooth ? size_t(W) : 0;
-        std::vector<float> column(rowFloats), out(rowFloats), rgbRow(3 * rowFloats);
+        const qsizetype rowFloats = qsizetype(W) * channels;
+        std::vector<float> column(smooth ? size_t(rowFloats) : 0), row(smooth ? size_t(rowFloats) : 0);
         for (int y = y0; y < y1; ++y) {
-            quint32 *line = bits + qsizetype(y) * stride;
-            const quint32 *levels = level + qsizetype(y) * W;
-            if (!coloured) {
-                for (int x = 0; x < W; ++x) {
-                    const quint32 c = levels[x];
-                    if (c)
-                        line[x] = c < lutSize ? pixelLut[c] : densityColour(shade(c), bg) | 0xff000000u;
-                }
-                continue;
-            }
-            const float *rgb = sum + 3 * qsizetype(y) * W;
+            const float *values = grid + qsizetype(y) * rowFloats;
             if (smooth) {
-                for (int ch = 0; ch < 3; ++ch) {
-                    tentRow(sum, y, 3, ch, column.data(), out.data());
-                    for (int x = 0; x < W; ++x)
-                        rgbRow[3 * size_t(x) + size_t(ch)] = out[size_t(x)];
+                // [1 2 1] down the column, then across, on all channels at once.
+                const float *up = y > 0 ? values - rowFloats : nullptr;
+                const float *down = y + 1 < H ? values + rowFloats : nullptr;
+                for (qsizetype f = 0; f < rowFloats; ++f)
+                    column[size_t(f)] = 2 * values[f] + (up ? up[f] : 0.0f) + (down ? down[f] : 0.0f);
+                for (qsizetype f = 0; f < rowFloats; ++f) {
+                    const float left = f >= channels ? column[size_t(f - channels)] : 0.0f;
+                    const float right = f + channels < rowFloats ? column[size_t(f + channels)] : 0.0f;
+                    row[size_t(f)] = 2 * column[size_t(f)] + left + right;
                 }
-                rgb = rgbRow.data();
+                values = row.data();
             }
+            quint32 *line = bits + qsizetype(y) * stride;
             for (int x = 0; x < W; ++x) {
-                const quint32 c = levels[x];
-                if (c == 0)
+                const float *px = values + qsizetype(x) * channels;
+                const float points = px[0] * norm;
+                if (points <= 0.0f)
                     continue;
-                const float inv = 1.0f / float(c);
-                const float *px = rgb + 3 * x;
-                const quint32 mean = qRgb(std::min(255, int(px[0] * inv + 0.5f)),
-                                          std::min(255, int(px[1] * inv + 0.5f)),
-                                          std::min(255, int(px[2] * inv + 0.5f)));
-                const quint32 a = c < lutSize ? alphaLut[c] : 255u;
+                const qsizetype q = qsizetype(points * lutStep);
+                if (!coloured) {
+                    line[x] = q < lutSize ? pixelLut[size_t(q)]
+                                          : mixRgb(bg, densityColour(shade(points), bg), alphaOf(points)) | 0xff000000u;
+                    continue;
+                }
+                const float inv = 1.0f / px[0];
+                const quint32 mean = qRgb(std::min(255, int(px[1] * inv + 0.5f)),
+                                          std::min(255, int(px[2] * inv + 0.5f)),
+                                          std::min(255, int(px[3] * inv + 0.5f)));
+                const quint32 a = q < lutSize ? alphaLut[size_t(q)] : quint32(std::lround(alphaOf(points) * 255));
                 line[x] = byteMul(mean | 0xff000000u, a) + byteMul(bg, 255 - a);
             }
         }

@@ -99,6 +99,10 @@ struct MapView {
 
 enum class DensityMode { Auto, Off, On };
 
+/// The disc diameter (logical pixels) the map uses for `points` points unless told otherwise:
+/// 5 px for a few thousand, shrinking to 1 px around two million.
+double defaultPointSize(qint64 points);
+
 /// How to draw one frame.
 struct RenderParams {
     MapView view;
@@ -126,7 +130,7 @@ struct RenderInput {
 /// What a frame turned out to be.
 struct FrameInfo {
     bool density = false; ///< drawn as a density map
-    double maxDensity = 0; ///< most points in one device pixel (density mode)
+    double maxDensity = 0; ///< most points in one device pixel (density mode; dimmed ones count a quarter)
     qint64 visible = 0; ///< points in the cells in view
     double milliseconds = 0;
 };
@@ -163,9 +167,7 @@ private:
     std::unique_ptr<WorkerPool> m_pool;
     RenderInput m_cached;
     std::vector<quint32> m_attr; ///< sorted order: colour index | flags << 16
-    std::vector<quint32> m_count; ///< density accumulators, reused between frames
-    std::vector<quint32> m_smooth;
-    std::vector<float> m_sum;
+    std::vector<float> m_density; ///< density accumulators, reused between frames
 };
 
 } // namespace orrery::ui

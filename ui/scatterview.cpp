@@ -313,7 +313,7 @@ double ScatterView::effectivePointSize() const
 {
     if (m_pointSize > 0)
         return m_pointSize;
-    return std::clamp(2.5 * std::pow(50000.0 / double(std::max<qint64>(1, m_count)), 0.25), 1.0, 5.0);
+    return defaultPointSize(m_count);
 }
 
 void ScatterView::setOpacity(double opacity)
