@@ -13,6 +13,8 @@
 #include <random>
 #include <set>
 
+#include <time.h>
+
 using namespace orrery;
 using namespace orrery::ui;
 
@@ -75,6 +77,14 @@ void drag(QWidget &w, const QPolygonF &path, Qt::KeyboardModifiers modifiers)
     for (qsizetype i = 1; i < path.size(); ++i)
         sendMouse(w, QEvent::MouseMove, path[i], Qt::NoButton, Qt::LeftButton, modifiers);
     sendMouse(w, QEvent::MouseButtonRelease, path.last(), Qt::LeftButton, Qt::NoButton, modifiers);
+}
+
+// CPU time of the calling thread: what it did, not how long the shared machine kept it waiting.
+double threadCpuMs()
+{
+    timespec t {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
 }
 
 int channelDistance(QRgb a, QRgb b)
@@ -861,8 +871,9 @@ void TestScatterView::bigDataDoesNotBlock()
     QObject::connect(&ticker, &QTimer::timeout, [&] { longestStall = std::max(longestStall, sinceTick.restart()); });
     QElapsedTimer clock;
     clock.start();
+    const double cpu0 = threadCpuMs();
     view.setPoints(std::move(xy));
-    const qint64 setMs = clock.elapsed();
+    const double setMs = threadCpuMs() - cpu0;
     sinceTick.start();
     ticker.start();
     QTRY_VERIFY_WITH_TIMEOUT(view.isReady() && view.frameInfo().visible == 2000000, 120000);
@@ -871,7 +882,8 @@ void TestScatterView::bigDataDoesNotBlock()
     view.panBy(QPointF(20, 5));
     QTRY_VERIFY_WITH_TIMEOUT(view.frameGeneration() == view.requestedGeneration() && !view.isRendering(), 60000);
     ticker.stop();
-    qInfo("2M points: setPoints %lld ms, first frame after %lld ms, longest event-loop stall %lld ms", setMs, totalMs,
+    qInfo("2M points: setPoints %.2f ms of GUI-thread CPU, first frame after %lld ms, longest event-loop stall %lld ms",
+          setMs, totalMs,
           longestStall);
     QCOMPARE(view.pointCount(), qint64(2000000));
     QVERIFY2(setMs < 16, "setPoints does O(n) work on the GUI thread");
