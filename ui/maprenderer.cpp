@@ -531,14 +531,33 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
                 pixel[3] += w * float(qBlue(rgb));
             }
         });
+        // The densest pixel as it will be shaded: smoothed where smoothing applies, looked at only
+        // where the raw count beats the best so far, and within the strip (others are being written).
         float peak = 0;
-        for (qsizetype p = qsizetype(y0) * W, end = qsizetype(y1) * W; p < end; ++p)
-            peak = std::max(peak, grid[p * channels]);
+        const auto raw = [&](int x, int y) {
+            return x >= 0 && x < W && y >= y0 && y < y1 ? grid[(qsizetype(y) * W + x) * channels] : 0.0f;
+        };
+        for (int y = y0; y < y1; ++y) {
+            const float *row = grid + qsizetype(y) * W * channels;
+            for (int x = 0; x < W; ++x) {
+                const float c = row[qsizetype(x) * channels];
+                if (c <= peak)
+                    continue;
+                if (!smooth) {
+                    peak = c;
+                    continue;
+                }
+                float tent = 0;
+                for (int dy = -1; dy <= 1; ++dy)
+                    for (int dx = -1; dx <= 1; ++dx)
+                        tent += float((2 - std::abs(dx)) * (2 - std::abs(dy))) * raw(x + dx, y + dy);
+                peak = std::max(peak, tent / 16);
+            }
+        }
         stripPeak[size_t(k)] = peak;
     });
     if (cancelled())
         return {};
-    // The scale runs up to the densest raw pixel (smoothing only lowers peaks).
     const float peak = std::max(1.0f, *std::max_element(stripPeak.begin(), stripPeak.end()));
     local.maxDensity = peak;
     const float norm = smooth ? 1.0f / 16 : 1.0f; // the tent's weights add up to 16
