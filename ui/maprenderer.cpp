@@ -49,8 +49,8 @@ MapPoints::MapPoints(const std::vector<double> &xy)
     if (!(cell > 0) || !std::isfinite(cell))
         cell = 1.0;
     m_cell = cell;
-    m_gridW = std::min(4096, int(bw / cell) + 1);
-    m_gridH = std::min(4096, int(bh / cell) + 1);
+    m_gridW = std::isfinite(bw / cell) ? std::min(4096, int(bw / cell) + 1) : 1;
+    m_gridH = std::isfinite(bh / cell) ? std::min(4096, int(bh / cell) + 1) : 1;
 
     // A stable counting sort by cell; non-finite points go after the last cell.
     const quint32 cellCount = quint32(m_gridW) * quint32(m_gridH);
@@ -60,8 +60,10 @@ MapPoints::MapPoints(const std::vector<double> &xy)
         const double x = xy[2 * i], y = xy[2 * i + 1];
         quint32 c = cellCount;
         if (std::isfinite(x) && std::isfinite(y)) {
-            const int cx = std::min(m_gridW - 1, int((x - minX) / cell));
-            const int cy = std::min(m_gridH - 1, int((y - minY) / cell));
+            // In doubles first: spans near the limits of double can make the ratio NaN.
+            const double fx = (x - minX) / cell, fy = (y - minY) / cell;
+            const int cx = fx > 0 ? int(std::min(fx, double(m_gridW - 1))) : 0;
+            const int cy = fy > 0 ? int(std::min(fy, double(m_gridH - 1))) : 0;
             c = quint32(cy) * quint32(m_gridW) + quint32(cx);
         }
         cellOf[i] = c;
