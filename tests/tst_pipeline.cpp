@@ -207,6 +207,55 @@ void TestPipeline::playlistsMap()
     QVERIFY(playlists.kind == ItemKind::Playlist);
     QCOMPARE(playlists.count(), qint64(300));
     QCOMPARE(layouts.front().count(), songs.count());
+
+    // Playlists named after a genre ("rock Chill") find a playlist of the same genre as their
+    // nearest named neighbour far more often than chance (one in eight genres).
+    const auto agreement = [&](const EmbeddingSet &pooled) {
+        sql::Statement title(project.db(), "SELECT title FROM item WHERE id = ?");
+        std::vector<qint64> rows;
+        std::vector<QString> genre;
+        for (qint64 r = 0; r < pooled.count(); ++r) {
+            title.bind(1, pooled.ids[size_t(r)]);
+            QString g;
+            if (title.step()) {
+                const QStringList words = title.columnText(0).split(u' ');
+                if (words.size() > 1 && words[0] == words[0].toLower())
+                    g = words[0];
+            }
+            title.reset();
+            if (!g.isEmpty()) {
+                rows.push_back(r);
+                genre.push_back(g);
+            }
+        }
+        int same = 0;
+        for (size_t a = 0; a < rows.size(); ++a) {
+            double best = -2;
+            size_t bestB = a;
+            for (size_t b = 0; b < rows.size(); ++b) {
+                if (a == b)
+                    continue;
+                const auto x = pooled.row(rows[a]);
+                const auto y = pooled.row(rows[b]);
+                double dot = 0, nx = 0, ny = 0;
+                for (int d = 0; d < pooled.dim; ++d) {
+                    dot += double(x[size_t(d)]) * y[size_t(d)];
+                    nx += double(x[size_t(d)]) * x[size_t(d)];
+                    ny += double(y[size_t(d)]) * y[size_t(d)];
+                }
+                const double c = dot / std::sqrt(nx * ny + 1e-30);
+                if (c > best) {
+                    best = c;
+                    bestB = b;
+                }
+            }
+            same += genre[a] == genre[bestB];
+        }
+        qInfo("genre agreement of the nearest named playlist: %d of %zu", same, rows.size());
+        return double(same) / double(rows.size());
+    };
+    QVERIFY(agreement(playlists) >= 0.6);
+
     QCOMPARE(loadLayout(project, QStringLiteral("Sample playlists/sgns/pca")).count(), songs.count());
 }
 

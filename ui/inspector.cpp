@@ -60,6 +60,7 @@ Inspector::Inspector(QWidget *parent)
 
     m_songs->setScoreTitle(QString());
     m_songView = makeList(m_songs);
+    m_songView->setColumnHidden(ItemListModel::Score, true);
 
     auto *neighbourBox = new QWidget;
     auto *neighbourLayout = new QVBoxLayout(neighbourBox);
@@ -222,7 +223,7 @@ void Inspector::showDetails()
     if (!d.attrs.isEmpty()) {
         const QJsonDocument json = QJsonDocument::fromJson(d.attrs.toUtf8());
         const QString pretty = json.isNull() ? d.attrs : QString::fromUtf8(json.toJson(QJsonDocument::Indented));
-        html += QStringLiteral("<pre>%1</pre>").arg(escaped(pretty.left(8000)));
+        html += QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>").arg(escaped(pretty.left(8000)));
     }
     m_fields->setHtml(html);
 }

@@ -366,6 +366,9 @@ void MainWindow::createDocks()
     datasetHeader->setStretchLastSection(false);
     datasetHeader->setSectionResizeMode(QHeaderView::ResizeToContents);
     datasetHeader->setSectionResizeMode(DatasetModel::Name, QHeaderView::Stretch);
+    // Names first when the dock is narrow: the kind gives way.
+    datasetHeader->setSectionResizeMode(DatasetModel::Kind, QHeaderView::Interactive);
+    datasetHeader->resizeSection(DatasetModel::Kind, ch * 12);
     for (const int column : {DatasetModel::Sequences, DatasetModel::Entries, DatasetModel::Tags})
         m_datasetView->setColumnHidden(column, true);
     connect(m_datasetView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -398,7 +401,8 @@ void MainWindow::createDocks()
     m_searchSummary->setWordWrap(true);
     auto *searchPanel = new QWidget;
     auto *searchLayout = new QVBoxLayout(searchPanel);
-    searchLayout->setContentsMargins(0, 0, 0, 0);
+    const int gap = style()->pixelMetric(QStyle::PM_LayoutLeftMargin) / 2;
+    searchLayout->setContentsMargins(gap, 0, 0, 0);
     auto *filterRow = new QHBoxLayout;
     auto *filterLabel = new QLabel(tr("&Filter:"));
     filterLabel->setBuddy(m_filter);
@@ -596,6 +600,8 @@ bool MainWindow::openProject(const QString &path, QString *error)
     m_datasets->clear();
     m_searchResults->clear();
     m_index.reset();
+    m_indexes.clear();
+    m_indexJobs.clear();
     m_mapSet.clear();
     m_currentItem = 0;
     m_selection.clear();
@@ -1048,39 +1054,79 @@ void MainWindow::setCurrentSet(const QString &setName)
     if (setName == m_mapSet)
         return;
     m_mapSet = setName;
-    m_index.reset();
-    m_inspector->setIndex(nullptr, setName, !setName.isEmpty());
+    m_index = m_indexes.value(setName);
     if (!setName.isEmpty())
         loadNeighbourIndex(setName);
-    else
-        m_runner->cancel(m_runner->jobOfKey(QStringLiteral("index")));
+    updateInspectorIndex();
     updateActions();
+    updateCounts();
     emit embeddingSetSelected(setName);
+}
+
+QString MainWindow::setForCurrentItem() const
+{
+    const std::optional<ItemDetails> &item = m_inspector->details();
+    if (!item)
+        return m_mapSet;
+    const QList<EmbeddingSetInfo> &sets = m_datasets->embeddingSets();
+    const auto mapInfo = std::find_if(sets.begin(), sets.end(), [&](const EmbeddingSetInfo &s) { return s.name == m_mapSet; });
+    if (mapInfo != sets.end() && mapInfo->kind == item->kind)
+        return m_mapSet;
+    // A playlist on a map of songs: its neighbours come from the playlists' own set.
+    for (const EmbeddingSetInfo &s : sets)
+        if (s.kind == item->kind)
+            for (const ItemDetails::Membership &m : item->datasets)
+                if (m.dataset == s.dataset)
+                    return s.name;
+    return m_mapSet;
+}
+
+void MainWindow::updateInspectorIndex()
+{
+    const QString set = setForCurrentItem();
+    if (set.isEmpty()) {
+        m_inspector->setIndex(nullptr, {});
+        return;
+    }
+    const auto index = m_indexes.value(set);
+    if (!index && !m_indexJobs.contains(set) && m_datasets->indexOfSet(set).isValid())
+        loadNeighbourIndex(set);
+    m_inspector->setIndex(index, set, !index && m_indexJobs.contains(set));
 }
 
 void MainWindow::loadNeighbourIndex(const QString &setName)
 {
+    if (!m_project || m_indexes.contains(setName) || m_indexJobs.contains(setName))
+        return;
     const QString projectPath = m_project->path();
     const quint64 serial = m_projectSerial;
     JobSpec spec;
     spec.label = tr("Neighbour index of %1").arg(setName);
-    spec.key = QStringLiteral("index");
+    spec.key = QStringLiteral("index:") + setName;
     spec.context = this;
     spec.onReady = JobRunner::typed<std::shared_ptr<const VectorIndex>>(
         [this, serial, setName](std::shared_ptr<const VectorIndex> index) {
-            if (stale(serial) || setName != m_mapSet)
+            if (stale(serial))
                 return;
-            m_index = std::move(index);
-            m_inspector->setIndex(m_index, setName);
+            m_indexJobs.remove(setName);
+            m_indexes.insert(setName, index);
+            if (setName == m_mapSet)
+                m_index = index;
+            updateInspectorIndex();
             emit neighbourIndexReady(setName);
         });
     spec.onFailed = [this, serial, setName](const QString &message) {
-        if (stale(serial) || setName != m_mapSet)
+        if (stale(serial))
             return;
-        m_inspector->setIndex(nullptr, setName);
+        m_indexJobs.remove(setName);
+        updateInspectorIndex();
         statusBar()->showMessage(tr("No neighbours for %1: %2").arg(setName, message), 10000);
     };
-    m_runner->start(spec, [projectPath, setName](JobRun &job) -> std::any {
+    spec.onCancelled = [this, serial, setName] {
+        if (!stale(serial))
+            m_indexJobs.remove(setName);
+    };
+    m_indexJobs.insert(setName, m_runner->start(spec, [projectPath, setName](JobRun &job) -> std::any {
         Project project(projectPath);
         const EmbeddingSet set = loadEmbeddingSet(project, setName);
         if (std::optional<VectorIndex> stored = VectorIndex::load(project, set, Metric::Cosine))
@@ -1092,7 +1138,7 @@ void MainWindow::loadNeighbourIndex(const QString &setName)
         if (!index.isExact())
             index.save(project);
         return std::shared_ptr<const VectorIndex>(std::make_shared<VectorIndex>(std::move(index)));
-    });
+    }));
 }
 
 void MainWindow::showLayout(const QString &setName, ProjectionMethod method)
@@ -1181,6 +1227,8 @@ bool MainWindow::computeMap(qint64 datasetId)
         emit mapComputed({}, false, e.message());
         return false;
     }
+    for (const EmbedStep &step : plan.steps)
+        m_indexes.remove(step.setName);
     // The map follows this computation from now on.
     m_runner->cancel(m_runner->jobOfKey(QStringLiteral("layout")));
     if (m_datasets->indexOfSet(plan.mapSet).isValid())
@@ -1213,8 +1261,7 @@ bool MainWindow::computeMap(qint64 datasetId)
         reloadDatasets(0);
         const bool current = outcome.plan.mapSet == m_mapSet;
         if (current) {
-            if (!m_index)
-                loadNeighbourIndex(m_mapSet);
+            loadNeighbourIndex(m_mapSet);
             selectInTree(m_datasets->indexOfLayout(outcome.last.name));
             deliverLayout(outcome.last);
         }
@@ -1292,8 +1339,7 @@ void MainWindow::selectItem(qint64 id)
         return;
     m_currentItem = id;
     m_inspector->showItem(id);
-    if (id && m_inspector->details())
-        statusBar()->showMessage(m_inspector->details()->displayName(), 5000);
+    updateInspectorIndex();
     updateActions();
     emit currentItemChanged(id);
 }

@@ -114,7 +114,7 @@ public:
     bool computeMap(qint64 datasetId = 0);
     /// True while a map computation or a layout runs.
     bool isComputingMap() const;
-    /// The neighbour index of the current set, once loaded or built.
+    /// The neighbour index of the current set, once loaded or built (neighbourIndexReady).
     std::shared_ptr<const VectorIndex> neighbourIndex() const { return m_index; }
 
     /// The item shown in the inspector; 0 when none.
@@ -219,6 +219,9 @@ private:
     void datasetChanged(qint64 datasetId);
     void setCurrentSet(const QString &setName);
     void loadNeighbourIndex(const QString &setName);
+    /// The set the current item's neighbours come from: the map's, else one of the item's kind.
+    QString setForCurrentItem() const;
+    void updateInspectorIndex();
     void deliverLayout(const MapLayout &layout);
     void clearMap();
     void selectInTree(const QModelIndex &index);
@@ -251,7 +254,9 @@ private:
 
     QString m_mapSet;
     MapLayout m_layout;
-    std::shared_ptr<const VectorIndex> m_index;
+    std::shared_ptr<const VectorIndex> m_index; ///< the map set's
+    QHash<QString, std::shared_ptr<const VectorIndex>> m_indexes; ///< loaded so far, by set
+    QHash<QString, JobId> m_indexJobs;
     qint64 m_currentItem = 0;
     QList<qint64> m_selection;
 
