@@ -366,10 +366,8 @@ void MainWindow::createDocks()
     datasetHeader->setStretchLastSection(false);
     datasetHeader->setSectionResizeMode(QHeaderView::ResizeToContents);
     datasetHeader->setSectionResizeMode(DatasetModel::Name, QHeaderView::Stretch);
-    // Names first when the dock is narrow: the kind gives way.
-    datasetHeader->setSectionResizeMode(DatasetModel::Kind, QHeaderView::Interactive);
-    datasetHeader->resizeSection(DatasetModel::Kind, ch * 12);
-    for (const int column : {DatasetModel::Sequences, DatasetModel::Entries, DatasetModel::Tags})
+    // Names first in a narrow dock: kinds and counts other than items are in the tooltips and the status bar.
+    for (const int column : {DatasetModel::Kind, DatasetModel::Sequences, DatasetModel::Entries, DatasetModel::Tags})
         m_datasetView->setColumnHidden(column, true);
     connect(m_datasetView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::treeCurrentChanged);
@@ -1714,7 +1712,7 @@ void MainWindow::showEvent(QShowEvent *event)
         const int side = std::clamp(width() / 4, ch * 30, ch * 56);
         resizeDocks({m_datasetDock, m_inspectorDock}, {side, side}, Qt::Horizontal);
         resizeDocks({m_datasetDock, m_searchDock}, {height() / 2, height() / 2}, Qt::Vertical);
-        resizeDocks({m_jobsDock}, {fontMetrics().height() * 6}, Qt::Vertical);
+        resizeDocks({m_jobsDock}, {fontMetrics().height() * 5}, Qt::Vertical);
     }
     m_shown = true;
 }

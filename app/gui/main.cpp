@@ -50,8 +50,10 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Native explorer for embeddings and playlists."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file to open."),
-                                 QStringLiteral("[PROJECT]"));
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QStringLiteral("The project file to open (*.orrery); other files and folders are "
+                                                "imported into it, or into the last project."),
+                                 QStringLiteral("[PROJECT] [FILES…]"));
     const QCommandLineOption sampleOption(QStringLiteral("sample"),
                                           QStringLiteral("Open the sample project (created when missing)."));
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
@@ -73,7 +75,15 @@ int main(int argc, char **argv)
     parser.addOptions({sampleOption, projectOption, selectOption, screenshotOption, sizeOption, waitOption});
     parser.process(app);
 
-    QStringList positional = parser.positionalArguments();
+    // A project, or files to import (the desktop entry passes playlists opened with Orrery).
+    QStringList positional;
+    QStringList imports;
+    for (const QString &arg : parser.positionalArguments()) {
+        if (QFileInfo(arg).suffix() == u"orrery" || !QFileInfo::exists(arg))
+            positional.append(arg);
+        else
+            imports.append(QFileInfo(arg).absoluteFilePath());
+    }
     if (parser.isSet(projectOption))
         positional.prepend(parser.value(projectOption));
     if (positional.size() > 1) {
@@ -134,6 +144,8 @@ int main(int argc, char **argv)
         && !window.selectItemByKey(parser.value(selectOption))) {
         error = QStringLiteral("--select %1: no item with that key in %2").arg(parser.value(selectOption), project);
     }
+    if (!imports.isEmpty() && window.project())
+        window.importPaths(imports);
 
     if (batch) {
         if (!error.isEmpty()) {
