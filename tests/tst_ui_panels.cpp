@@ -255,7 +255,7 @@ void TestUiPanels::runnerPartials()
     spec.onReady = JobRunner::typed<int>([&](int v) { result = v; });
     runner.start(spec, [](JobRun &job) -> std::any {
         for (int i = 0; i < 5000; ++i) {
-            job.post(i);
+            job.post(i, i % 1000 == 999); // a finished stage every 1000
             if (i % 500 == 0)
                 QThread::msleep(20);
         }
@@ -266,6 +266,8 @@ void TestUiPanels::runnerPartials()
     QVERIFY(!seen.empty());
     QVERIFY2(seen.size() < 1000, qPrintable(QString::number(seen.size())));
     QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+    for (const int kept : {999, 1999, 2999, 3999, 4999})
+        QVERIFY2(std::find(seen.begin(), seen.end(), kept) != seen.end(), qPrintable(QString::number(kept)));
     qInfo("5000 partial results posted, %zu delivered", seen.size());
 }
 
@@ -601,7 +603,8 @@ void TestUiPanels::computeMapAndNeighbours()
     QCOMPARE(list->rowCount(), 10);
     QCOMPARE(idsOf(neighbours.last(), 0), list->ids());
     QVERIFY(!list->ids().contains(doc));
-    const std::vector<QString> labels = itemLabels(*window.project(), std::vector<qint64>(list->ids().begin(), list->ids().end()));
+    const QList<qint64> found = list->ids();
+    const std::vector<QString> labels = itemLabels(*window.project(), std::vector<qint64>(found.begin(), found.end()));
     const auto science = std::count(labels.begin(), labels.end(), QStringLiteral("science"));
     QVERIFY2(science >= 7, qPrintable(QString::number(science)));
     for (int r = 1; r < list->rowCount(); ++r)

@@ -20,17 +20,21 @@ struct JobRunner::Shared {
     qint64 total = 0;
     QString message;
     bool progressPending = false;
-    std::any partial;
+    struct Partial {
+        std::any value;
+        bool kept = false;
+    };
+    std::vector<Partial> partials; ///< waiting for the GUI, oldest first
     bool partialPending = false;
     Outcome outcome = Outcome::Ready;
     std::any result;
     QString error;
 };
 
-void JobRun::post(std::any value)
+void JobRun::post(std::any value, bool kept)
 {
     if (m_post)
-        m_post(std::move(value));
+        m_post(std::move(value), kept);
 }
 
 JobRunner::JobRunner(QObject *parent, int maxThreads) : QObject(parent), m_pool(new QThreadPool(this))
@@ -79,9 +83,13 @@ JobId JobRunner::start(JobSpec spec, Work work)
                 return;
             QMetaObject::invokeMethod(this, [this, shared] { deliverProgress(shared); }, Qt::QueuedConnection);
         };
-        const auto post = [this, shared](std::any value) {
+        const auto post = [this, shared](std::any value, bool kept) {
             std::lock_guard lock(shared->mutex);
-            shared->partial = std::move(value);
+            auto &waiting = shared->partials;
+            if (!kept && !waiting.empty() && !waiting.back().kept)
+                waiting.back().value = std::move(value);
+            else
+                waiting.push_back({std::move(value), kept});
             if (std::exchange(shared->partialPending, true))
                 return;
             QMetaObject::invokeMethod(this, [this, shared] { deliverPartial(shared); }, Qt::QueuedConnection);
@@ -195,21 +203,21 @@ void JobRunner::deliverProgress(const std::shared_ptr<Shared> &shared)
 
 void JobRunner::deliverPartial(const std::shared_ptr<Shared> &shared)
 {
-    std::any partial;
+    std::vector<Shared::Partial> partials;
     {
         std::lock_guard lock(shared->mutex);
         shared->partialPending = false;
-        partial = std::move(shared->partial);
-        shared->partial.reset();
+        partials.swap(shared->partials);
     }
-    const auto it = m_jobs.find(shared->id);
-    if (it == m_jobs.end() || it->second.info.cancelling || !partial.has_value())
-        return;
-    // Copied: the callback may start or cancel jobs, which changes m_jobs.
-    const auto callback = it->second.spec.onPartial;
-    const bool alive = !it->second.spec.context.isNull();
-    if (callback && alive)
-        callback(std::move(partial));
+    for (Shared::Partial &partial : partials) {
+        // Looked up each time: a callback may start or cancel jobs, which changes m_jobs.
+        const auto it = m_jobs.find(shared->id);
+        if (it == m_jobs.end() || it->second.info.cancelling)
+            return;
+        const auto callback = it->second.spec.onPartial;
+        if (callback && !it->second.spec.context.isNull())
+            callback(std::move(partial.value));
+    }
 }
 
 void JobRunner::deliverEnd(const std::shared_ptr<Shared> &shared)

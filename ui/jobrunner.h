@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <vector>
 
 class QThreadPool;
 
@@ -24,17 +25,20 @@ using JobId = quint64;
 class JobRun final : public JobContext
 {
 public:
-    /// Hands an intermediate result to the GUI thread. When the GUI has not taken the previous one
-    /// yet it is replaced: only the newest is delivered, so a slow window never queues up frames.
-    void post(std::any value);
+    /// Hands an intermediate result to the GUI thread. A frame that the GUI has not taken yet is
+    /// replaced by the next (only the newest is delivered, so a slow window never queues up
+    /// frames); a `kept` value (a finished stage, e.g. the PCA before the UMAP) is always
+    /// delivered, in order.
+    void post(std::any value, bool kept = false);
 
 private:
     friend class JobRunner;
-    JobRun(ProgressFn progress, const std::atomic_bool *stop, std::function<void(std::any)> post)
+    using PostFn = std::function<void(std::any, bool)>;
+    JobRun(ProgressFn progress, const std::atomic_bool *stop, PostFn post)
         : JobContext(std::move(progress), stop), m_post(std::move(post))
     {
     }
-    std::function<void(std::any)> m_post;
+    PostFn m_post;
 };
 
 /// How a job is shown and what becomes of its outcome. The callbacks run on the GUI thread, only

@@ -1306,7 +1306,7 @@ bool MainWindow::computeMap(qint64 datasetId)
             shown.xy = std::move(layout.xy);
             shown.stats = layout.stats;
             shown.partial = false;
-            job.post(shown); // PCA shows at once while UMAP starts
+            job.post(shown, true); // PCA shows at once while UMAP starts
             outcome.last = shown;
         }
         outcome.seconds = double(clock.elapsed()) / 1000.0;
