@@ -3,6 +3,8 @@
 #include "model/error.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
@@ -48,8 +50,10 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Native explorer for embeddings and playlists."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project file to open."),
-                                 QStringLiteral("[PROJECT]"));
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QStringLiteral("The project file to open (*.orrery); other files and folders are "
+                                                "imported into it, or into the last project."),
+                                 QStringLiteral("[PROJECT] [FILES…]"));
     const QCommandLineOption sampleOption(QStringLiteral("sample"),
                                           QStringLiteral("Open the sample project (created when missing)."));
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
@@ -57,10 +61,31 @@ int main(int argc, char **argv)
                                               QStringLiteral("FILE"));
     const QCommandLineOption sizeOption(QStringLiteral("size"),
                                         QStringLiteral("Window size (default 1280x800)."), QStringLiteral("WxH"));
-    parser.addOptions({sampleOption, screenshotOption, sizeOption});
+    const QCommandLineOption projectOption(QStringLiteral("project"),
+                                           QStringLiteral("The project file to open (as the positional argument)."),
+                                           QStringLiteral("P"));
+    const QCommandLineOption selectOption(
+        QStringLiteral("select"), QStringLiteral("Select the item with this source key and show it in the inspector."),
+        QStringLiteral("KEY"));
+    const QCommandLineOption waitOption(
+        QStringLiteral("wait"),
+        QStringLiteral("With --screenshot: wait up to this many seconds for maps and indexes being computed "
+                       "(default 120)."),
+        QStringLiteral("SECONDS"));
+    parser.addOptions({sampleOption, projectOption, selectOption, screenshotOption, sizeOption, waitOption});
     parser.process(app);
 
-    const QStringList positional = parser.positionalArguments();
+    // A project, or files to import (the desktop entry passes playlists opened with Orrery).
+    QStringList positional;
+    QStringList imports;
+    for (const QString &arg : parser.positionalArguments()) {
+        if (QFileInfo(arg).suffix() == u"orrery" || !QFileInfo::exists(arg))
+            positional.append(arg);
+        else
+            imports.append(QFileInfo(arg).absoluteFilePath());
+    }
+    if (parser.isSet(projectOption))
+        positional.prepend(parser.value(projectOption));
     if (positional.size() > 1) {
         complain(QStringLiteral("give at most one project"));
         return 2;
@@ -76,6 +101,15 @@ int main(int argc, char **argv)
     }
     const QString screenshot = parser.value(screenshotOption);
     const bool batch = parser.isSet(screenshotOption);
+    int waitSeconds = 120;
+    if (parser.isSet(waitOption)) {
+        bool ok = false;
+        waitSeconds = parser.value(waitOption).toInt(&ok);
+        if (!ok || waitSeconds < 0) {
+            complain(QStringLiteral("--wait expects a whole number of seconds"));
+            return 2;
+        }
+    }
 
     orrery::ui::MainWindow window;
     if (batch || parser.isSet(sizeOption) || !window.hasSavedGeometry())
@@ -106,8 +140,12 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (!project.isEmpty())
-        window.openProject(project, &error); // the reason names the file
+    if (!project.isEmpty() && window.openProject(project, &error) && parser.isSet(selectOption)
+        && !window.selectItemByKey(parser.value(selectOption))) {
+        error = QStringLiteral("--select %1: no item with that key in %2").arg(parser.value(selectOption), project);
+    }
+    if (!imports.isEmpty() && window.project())
+        window.importPaths(imports);
 
     if (batch) {
         if (!error.isEmpty()) {
@@ -115,6 +153,14 @@ int main(int argc, char **argv)
             return 1;
         }
         window.show();
+        // Maps and neighbour indexes computed on opening (the sample's first run) belong in the picture.
+        QElapsedTimer waited;
+        waited.start();
+        while (window.jobRunner()->count() > 0 && waited.elapsed() < qint64(waitSeconds) * 1000) {
+            QEventLoop pause;
+            QTimer::singleShot(50, &pause, &QEventLoop::quit);
+            pause.exec();
+        }
         QTimer::singleShot(0, &window, [&] {
             QString why;
             if (!window.saveScreenshot(screenshot, &why)) {

@@ -6,7 +6,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSaveFile>
+
+#include <unordered_map>
 
 #include <charconv>
 
@@ -61,7 +66,152 @@ QByteArray metadata(Project &project, const EmbeddingSet &set, const std::vector
     return out;
 }
 
+QString csvField(const QString &s)
+{
+    if (!s.contains(u',') && !s.contains(u'"') && !s.contains(u'\n') && !s.contains(u'\r'))
+        return s;
+    QString quoted = s;
+    quoted.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + quoted + u'"';
+}
+
+struct ItemFields {
+    qint64 id = 0;
+    QString key, kind, title, artist, album, body, attrs;
+    QStringList labels, tags;
+};
+
+std::vector<ItemFields> readItems(Project &project, const std::vector<qint64> &ids, qint64 datasetId)
+{
+    const std::vector<QString> keys = itemKeys(project, ids, datasetId);
+    sql::Statement item(project.db(), "SELECT kind, coalesce(title, ''), coalesce(artist, ''), coalesce(album, ''), "
+                                      "coalesce(body, ''), coalesce(attrs, '') FROM item WHERE id = ?");
+    sql::Statement tags(project.db(), "SELECT DISTINCT t.kind, t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id "
+                                      "WHERE it.item_id = ? ORDER BY t.kind, t.name");
+    std::vector<ItemFields> out;
+    out.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+        ItemFields f;
+        f.id = ids[i];
+        item.bind(1, f.id);
+        if (!item.step())
+            throw Error(QStringLiteral("export: no item with id %1 in %2").arg(f.id).arg(project.path()));
+        f.key = keys[i];
+        f.kind = toString(ItemKind(item.columnInt(0)));
+        f.title = item.columnText(1);
+        f.artist = item.columnText(2);
+        f.album = item.columnText(3);
+        f.body = item.columnText(4);
+        f.attrs = item.columnText(5);
+        item.reset();
+        tags.bind(1, f.id);
+        while (tags.step())
+            (tags.columnText(0) == u"label" ? f.labels : f.tags).append(tags.columnText(1));
+        tags.reset();
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
 } // namespace
+
+ItemExportResult exportItems(Project &project, const std::vector<qint64> &ids, const EmbeddingSet *set,
+                             ItemFormat format, const QString &out)
+{
+    if (format == ItemFormat::Projector && !set)
+        throw Error(QStringLiteral("export: projector files need an embedding set for the vectors"));
+    std::unordered_map<qint64, qint64> rowOf;
+    if (set) {
+        rowOf.reserve(set->ids.size());
+        for (size_t r = 0; r < set->ids.size(); ++r)
+            rowOf.emplace(set->ids[r], qint64(r));
+    }
+    const auto vectorRow = [&](qint64 id) -> qint64 {
+        const auto it = rowOf.find(id);
+        return it == rowOf.end() ? -1 : it->second;
+    };
+    ItemExportResult result;
+    for (const qint64 id : ids)
+        if (set && vectorRow(id) < 0)
+            ++result.withoutVector;
+
+    if (format == ItemFormat::Projector) {
+        EmbeddingSet subset;
+        subset.name = set->name;
+        subset.datasetId = set->datasetId;
+        subset.kind = set->kind;
+        subset.dim = set->dim;
+        for (const qint64 id : ids) {
+            const qint64 row = vectorRow(id);
+            if (row < 0)
+                continue;
+            subset.ids.push_back(id);
+            const auto r = set->row(row);
+            subset.vectors.insert(subset.vectors.end(), r.begin(), r.end());
+        }
+        if (subset.ids.empty())
+            throw Error(QStringLiteral("export: none of the %1 items has a vector in \"%2\"").arg(ids.size()).arg(set->name));
+        result.files = exportVectors(project, subset, VectorFormat::Projector, out);
+        result.rows = subset.count();
+        return result;
+    }
+
+    const std::vector<ItemFields> items = readItems(project, ids, set ? set->datasetId : 0);
+    QByteArray data;
+    if (format == ItemFormat::Csv) {
+        QStringList header{QStringLiteral("id"),    QStringLiteral("key"),    QStringLiteral("kind"),
+                           QStringLiteral("title"), QStringLiteral("artist"), QStringLiteral("album"),
+                           QStringLiteral("labels"), QStringLiteral("tags")};
+        for (int d = 0; set && d < set->dim; ++d)
+            header.append(QStringLiteral("v%1").arg(d + 1));
+        data += header.join(u',').toUtf8() + '\n';
+        for (const ItemFields &f : items) {
+            QString line = QString::number(f.id);
+            for (const QString &field : {f.key, f.kind, f.title, f.artist, f.album, f.labels.join(u';'), f.tags.join(u';')})
+                line += u',' + csvField(field);
+            data += line.toUtf8();
+            if (set) {
+                const qint64 row = vectorRow(f.id);
+                for (int d = 0; d < set->dim; ++d) {
+                    data += ',';
+                    if (row >= 0)
+                        appendFloat(data, set->row(row)[size_t(d)]);
+                }
+            }
+            data += '\n';
+        }
+    } else {
+        QJsonArray array;
+        for (const ItemFields &f : items) {
+            QJsonObject o{{QStringLiteral("id"), f.id},       {QStringLiteral("key"), f.key},
+                          {QStringLiteral("kind"), f.kind},   {QStringLiteral("title"), f.title},
+                          {QStringLiteral("artist"), f.artist}, {QStringLiteral("album"), f.album},
+                          {QStringLiteral("labels"), QJsonArray::fromStringList(f.labels)},
+                          {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)}};
+            if (!f.body.isEmpty())
+                o.insert(QStringLiteral("text"), f.body);
+            if (!f.attrs.isEmpty()) {
+                const QJsonDocument attrs = QJsonDocument::fromJson(f.attrs.toUtf8());
+                o.insert(QStringLiteral("attrs"), attrs.isObject() ? QJsonValue(attrs.object()) : QJsonValue(f.attrs));
+            }
+            if (set) {
+                const qint64 row = vectorRow(f.id);
+                QJsonArray vector;
+                if (row >= 0)
+                    for (const float v : set->row(row))
+                        vector.append(double(v));
+                o.insert(QStringLiteral("vector"), row >= 0 ? QJsonValue(vector) : QJsonValue(QJsonValue::Null));
+            }
+            array.append(o);
+        }
+        data = QJsonDocument(array).toJson(QJsonDocument::Indented);
+    }
+    QSaveFile file(out);
+    save(*open(file), data);
+    result.files = QStringList{out};
+    result.rows = qint64(items.size());
+    return result;
+}
 
 QStringList exportVectors(Project &project, const EmbeddingSet &set, VectorFormat format, const QString &out)
 {
