@@ -6,6 +6,7 @@
 #include "io/exporter.h"
 #include "io/sample.h"
 #include "jobs/pipeline.h"
+#include "store/colouring.h"
 #include "store/corpus.h"
 #include "testutil.h"
 
@@ -35,6 +36,7 @@ private slots:
     void exportSelection_data();
     void exportSelection();
     void exportErrors();
+    void pointColours();
 
 private:
     QString copy(const QString &name);
@@ -379,6 +381,63 @@ void TestPipeline::exportErrors()
     QVERIFY_THROWS_EXCEPTION(Error, io::exportItems(project, {1, 99999999}, nullptr, io::ItemFormat::Csv,
                                                     m_dir.filePath(QStringLiteral("none.csv"))));
     QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("none.csv"))));
+}
+
+void TestPipeline::pointColours()
+{
+    Project project(m_sample);
+    JobContext job;
+    const qint64 playlists = project.datasetId(QString::fromUtf8(io::samplePlaylistsName));
+    const qint64 articles = project.datasetId(QString::fromUtf8(io::sampleArticlesName));
+    const std::vector<qint64> tracks = datasetItems(project, playlists, ItemKind::Track);
+    const Corpus corpus = loadCorpus(project, playlists, job);
+    const Corpus docs = loadCorpus(project, articles, job);
+
+    // Tracks by tag: their 8 genres, every track coloured; capped at 5 the rest pool as "other".
+    PointColours c = readPointColours(project, tracks, ColourBy::Label, 12, job);
+    QVERIFY(c.isCategorical());
+    QCOMPARE(c.names.size(), 8);
+    QVERIFY(std::none_of(c.categories.begin(), c.categories.end(), [](qint32 v) { return v < 0; }));
+    const ItemTags tags = itemTags(project, tracks);
+    for (size_t i = 0; i < tracks.size(); i += 97)
+        QCOMPARE(c.names[c.categories[i]], tags.names[size_t(tags.perItem[i].front())]);
+    c = readPointColours(project, tracks, ColourBy::Label, 5, job);
+    QCOMPARE(c.names.size(), 5);
+    QCOMPARE(c.names.last(), QStringLiteral("other"));
+    std::vector<qint64> perCategory(5, 0);
+    for (const qint32 v : c.categories)
+        ++perCategory[size_t(v)];
+    QVERIFY(std::is_sorted(perCategory.begin(), perCategory.begin() + 4, std::greater<>()));
+
+    // Documents by label: their folders.
+    c = readPointColours(project, docs.sequenceIds, ColourBy::Label, 12, job);
+    QStringList labels = c.names;
+    labels.sort();
+    QCOMPARE(labels, (QStringList{QStringLiteral("music"), QStringLiteral("science"), QStringLiteral("sport"),
+                                  QStringLiteral("travel")}));
+
+    // Mixed ids by dataset and by kind.
+    std::vector<qint64> mixed{tracks[0], docs.sequenceIds[0], corpus.sequenceIds[0]};
+    c = readPointColours(project, mixed, ColourBy::Dataset, 12, job);
+    QCOMPARE(c.names[c.categories[0]], QString::fromUtf8(io::samplePlaylistsName));
+    QCOMPARE(c.names[c.categories[1]], QString::fromUtf8(io::sampleArticlesName));
+    QCOMPARE(c.names[c.categories[2]], QString::fromUtf8(io::samplePlaylistsName));
+    c = readPointColours(project, mixed, ColourBy::Kind, 12, job);
+    QCOMPARE(c.names[c.categories[0]], toString(ItemKind::Track));
+    QCOMPARE(c.names[c.categories[1]], toString(ItemKind::Document));
+    QCOMPARE(c.names[c.categories[2]], toString(ItemKind::Playlist));
+
+    // Playlists by length: the lengths themselves; tracks by popularity: log10 of playlists holding them.
+    c = readPointColours(project, corpus.sequenceIds, ColourBy::Length, 12, job);
+    QVERIFY(!c.isCategorical());
+    for (qint64 s = 0; s < corpus.sequences(); s += 13)
+        QCOMPARE(c.values[size_t(s)], float(corpus.length(s)));
+    c = readPointColours(project, {corpus.vocab[0], docs.sequenceIds[0]}, ColourBy::Popularity, 12, job);
+    qint64 holding = 0;
+    for (qint64 s = 0; s < corpus.sequences(); ++s)
+        holding += std::find(corpus.begin(s), corpus.end(s), 0) != corpus.end(s);
+    QCOMPARE(c.values[0], float(std::log10(double(holding))));
+    QVERIFY(std::isnan(c.values[1])); // no playlist holds a document
 }
 
 QTEST_GUILESS_MAIN(TestPipeline)

@@ -32,7 +32,7 @@ struct Expected {
 
 // The sample is generated from fixed seeds and word lists: these never change unless it does.
 constexpr Expected expectedSample[] = {
-    {"Sample playlists", DatasetKind::Playlists, 1977, 300, 18907, 0},
+    {"Sample playlists", DatasetKind::Playlists, 1977, 300, 18907, 8}, // 8 genre tags on the tracks
     {"Sample articles", DatasetKind::Documents, 447, 40, 2176, 4},
     {"Sample records", DatasetKind::Records, 60, 0, 0, 0},
 };
@@ -145,6 +145,12 @@ void TestUiMainWindow::sampleProject()
                                             "WHERE kind = 'label' ORDER BY name)");
         QVERIFY(labels.step());
         QCOMPARE(labels.columnText(0), QStringLiteral("music,science,sport,travel"));
+        // Every track carries its latent genre as a tag (the map colours by it).
+        sql::Statement tagged(project.db(), "SELECT count(DISTINCT item_id) FROM item_tag it JOIN tag t ON t.id = "
+                                            "it.tag_id WHERE t.kind = 'tag' AND it.dataset_id = ?");
+        tagged.bind(1, sets[0].id);
+        QVERIFY(tagged.step());
+        QCOMPARE(tagged.columnInt(0), sets[0].items);
     }
 
     // Same bytes on every run, and creating over an existing project replaces it whole.

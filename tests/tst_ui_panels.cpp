@@ -8,6 +8,8 @@
 #include "jobsmodel.h"
 #include "jobspanel.h"
 #include "mainwindow.h"
+#include "mappage.h"
+#include "scatterview.h"
 #include "problemsmodel.h"
 
 #include "index/vectorindex.h"
@@ -395,7 +397,7 @@ void TestUiPanels::openPopulatesModels()
     QVERIFY2(filters.contains(QStringLiteral("Label: science (10)")), qPrintable(filters.join(u'|')));
     QCOMPARE(window.centreTabs()->tabText(0), QStringLiteral("Map"));
     QCOMPARE(window.centreTabs()->tabText(1), QStringLiteral("Items"));
-    QVERIFY(window.mapIsPlaceholder());
+    QCOMPARE(window.map()->view()->pointCount(), 0);
 
     // Choosing the set shows its stored layout: the map gets 60 points at once, from the project.
     QSignalSpy setSpy(&window, &MainWindow::embeddingSetSelected);
@@ -408,6 +410,9 @@ void TestUiPanels::openPopulatesModels()
     QCOMPARE(last[2].value<std::vector<qint64>>().size(), size_t(60));
     QCOMPARE(last[3].toBool(), false);
     QVERIFY(window.currentLayout().stored);
+    // The map holds the layout's points, one per record.
+    QCOMPARE(window.map()->view()->pointCount(), 60);
+    QCOMPARE(window.map()->layoutName(), QStringLiteral("Sample records/mbat/pca"));
     QVERIFY(window.jobRunner()->waitForDone(5000));
 }
 
@@ -623,6 +628,27 @@ void TestUiPanels::computeMapAndNeighbours()
     QCOMPARE(window.inspector()->itemId(), third);
     QVERIFY(!list->ids().contains(third));
     QCOMPARE(list->rowCount(), 10);
+
+    // The map holds the 40 documents, coloured by label; a click on a point selects its
+    // document, the inspector lists its neighbours and the map marks them.
+    ScatterView *map = window.map()->view();
+    QCOMPARE(map->pointCount(), 40);
+    QTRY_VERIFY_WITH_TIMEOUT(map->isReady(), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(map->colouring(), ScatterView::Colouring::Categories, 5000);
+    const qint64 target = window.project()->itemForKey(QStringLiteral("sport/02.txt"));
+    const qint64 row = map->rowOf(target);
+    QVERIFY(row >= 0);
+    const QPointF at = map->mapToScreen(map->position(row));
+    QVERIFY2(map->rect().contains(at.toPoint()), "the fitted map shows every point");
+    QCOMPARE(map->rowAt(at), row); // no other document sits on it
+    QTest::mouseClick(map, Qt::LeftButton, {}, at.toPoint());
+    QCOMPARE(window.currentItemId(), target);
+    QCOMPARE(map->currentRow(), row);
+    QCOMPARE(list->rowCount(), 10);
+    QVERIFY(!list->ids().contains(target));
+    QCOMPARE(map->neighbours().size(), size_t(10));
+    for (const qint64 n : map->neighbours())
+        QVERIFY(list->ids().contains(map->idOf(n)));
     QVERIFY(window.jobRunner()->waitForDone(10000));
 }
 

@@ -6,7 +6,9 @@
 #include "itemmodel.h"
 #include "jobspanel.h"
 #include "jobsmodel.h"
+#include "mappage.h"
 #include "problemsmodel.h"
+#include "scatterview.h"
 
 #include "index/vectorindex.h"
 #include "io/importer.h"
@@ -192,6 +194,7 @@ MainWindow::~MainWindow()
     m_runner->waitForDone();
     // The models read through the project; empty them while it is still open.
     m_inspector->setProject(nullptr);
+    m_map->setProject(nullptr);
     m_items->clear();
     m_datasets->clear();
     m_searchResults->clear();
@@ -227,15 +230,27 @@ QStringList MainWindow::recentProjects()
 
 QWidget *MainWindow::createMapPage()
 {
-    auto *placeholder = new QLabel(tr("The map of the selected embedding set appears here.\n\n"
-                                      "Choose a dataset and press “Compute Map”, or pick a set or a layout "
-                                      "in the datasets panel."));
-    placeholder->setAlignment(Qt::AlignCenter);
-    placeholder->setWordWrap(true);
-    placeholder->setForegroundRole(QPalette::PlaceholderText);
-    placeholder->setMargin(fontMetrics().height() * 2);
-    m_mapPlaceholder = true;
-    return placeholder;
+    m_map = new MapPage(m_runner);
+    // Layouts arrive as const references to vectors (not registered for queued connections):
+    // direct connections, all on the GUI thread.
+    connect(this, &MainWindow::layoutReady, m_map, &MapPage::showLayout, Qt::DirectConnection);
+    connect(this, &MainWindow::currentItemChanged, m_map, &MapPage::setCurrentItem);
+    connect(this, &MainWindow::neighboursChanged, m_map, &MapPage::setNeighbourItems);
+    connect(this, &MainWindow::pathChanged, m_map, &MapPage::setPathItems);
+    connect(this, &MainWindow::searchResults, m_map, &MapPage::setHighlightedItems);
+    connect(this, &MainWindow::filterChanged, m_map, &MapPage::setFilterItems);
+    connect(m_map, &MapPage::itemClicked, this, [this](qint64 id) {
+        if (id)
+            selectItem(id);
+    });
+    connect(m_map, &MapPage::itemActivated, this, [this](qint64 id) {
+        selectItem(id);
+        m_inspectorDock->show();
+        m_inspectorDock->raise();
+    });
+    connect(m_map, &MapPage::itemsSelected, this, &MainWindow::setSelection);
+    connect(m_map, &MapPage::itemHovered, this, &MainWindow::showItemHint);
+    return m_map;
 }
 
 void MainWindow::createWidgets()
@@ -605,6 +620,7 @@ bool MainWindow::openProject(const QString &path, QString *error)
     m_selection.clear();
     m_project = std::move(project);
     m_inspector->setProject(m_project.get());
+    m_map->setProject(m_project.get());
     setWindowTitle(QFileInfo(absolute).fileName());
     setWindowFilePath(absolute);
     addRecent(absolute);
@@ -1323,12 +1339,15 @@ void MainWindow::deliverLayout(const MapLayout &layout)
     m_layout = layout;
     static const std::vector<qint64> none;
     emit layoutReady(layout.name, layout.xy, layout.ids ? *layout.ids : none, layout.partial);
+    if (!layout.partial)
+        updateActions();
 }
 
 void MainWindow::clearMap()
 {
     m_layout = MapLayout();
     emit layoutReady({}, {}, {}, false);
+    updateActions();
 }
 
 void MainWindow::selectItem(qint64 id)
@@ -1469,23 +1488,17 @@ bool MainWindow::exportMapImage(const QString &path, QString *error)
             *error = message;
         return false;
     };
-    if (m_mapPlaceholder || !m_mapPage)
+    if (!m_map || m_map->view()->pointCount() == 0)
         return fail(tr("there is no map to export yet"));
+    ScatterView *view = m_map->view();
     if (QFileInfo(path).suffix().compare(u"svg", Qt::CaseInsensitive) == 0) {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(m_mapPage->size());
-        svg.setViewBox(m_mapPage->rect());
-        svg.setTitle(m_layout.name);
-        svg.setDescription(tr("Orrery map of %1").arg(m_mapSet));
-        QPainter painter;
-        if (!painter.begin(&svg))
+        if (!view->saveSvg(path))
             return fail(tr("%1: cannot write the SVG").arg(path));
-        m_mapPage->render(&painter);
-        painter.end();
         return true;
     }
-    if (!m_mapPage->grab().save(path, "PNG"))
+    // At the window's size and pixel density, whatever frame is on screen right now.
+    const QSize size = view->size() * view->devicePixelRatioF();
+    if (!view->renderToImage(size.isEmpty() ? QSize(1280, 800) : size).save(path, "PNG"))
         return fail(tr("%1: cannot write the PNG").arg(path));
     return true;
 }
@@ -1557,7 +1570,7 @@ void MainWindow::updateActions()
         action->setEnabled(selected);
     m_exportSelectionActions.last()->setEnabled(selected && !m_mapSet.isEmpty());
     for (QAction *action : std::as_const(m_exportMapActions))
-        action->setEnabled(!m_mapPlaceholder);
+        action->setEnabled(m_map->view()->pointCount() > 0);
 }
 
 void MainWindow::addRecent(const QString &path)
@@ -1688,6 +1701,19 @@ bool MainWindow::saveScreenshot(const QString &path, QString *error)
     for (int round = 0; round < 3; ++round) {
         QCoreApplication::sendPostedEvents();
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    }
+    // The map draws on worker threads: wait (a few seconds at most) for the frame of the view
+    // as it is now, so the picture shows points rather than the previous frame.
+    if (ScatterView *view = m_map->view(); view->isVisible() && view->pointCount() > 0) {
+        QElapsedTimer clock;
+        clock.start();
+        while (clock.elapsed() < 5000
+               && (!view->isReady() || view->isRendering() || view->frameGeneration() != view->requestedGeneration()
+                   || view->frame().isNull())) {
+            QCoreApplication::sendPostedEvents();
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        }
+        view->repaint();
     }
     const QPixmap pixmap = grab();
     if (pixmap.isNull()) {

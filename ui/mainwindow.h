@@ -35,6 +35,7 @@ class VectorIndex;
 namespace orrery::ui {
 
 class DatasetModel;
+class MapPage;
 class Inspector;
 class ItemListModel;
 class ItemModel;
@@ -129,9 +130,10 @@ public:
 
     /// The centre's map page; createMapPage() makes it.
     QWidget *mapPage() const { return m_mapPage; }
-    bool mapIsPlaceholder() const { return m_mapPlaceholder; }
+    /// The map tab (the same widget as mapPage()).
+    MapPage *map() const { return m_map; }
     /// Writes the map page as PNG or SVG (by the file's suffix); false (with the reason) when the
-    /// map is still a placeholder or the file cannot be written.
+    /// map has no points yet or the file cannot be written.
     bool exportMapImage(const QString &path, QString *error = nullptr);
 
     DatasetModel *datasetModel() const { return m_datasets; }
@@ -164,7 +166,7 @@ public slots:
     void setSelection(const QList<qint64> &ids);
     /// A hovered point: its name in the status bar (0: nothing hovered).
     void showItemHint(qint64 id);
-    /// Asks for a file and exports the map image (the actions are disabled while the map is a placeholder).
+    /// Asks for a file and exports the map image (the actions are disabled while the map is empty).
     void exportMapImage();
 
 signals:
@@ -205,7 +207,7 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    /// The centre's first page. A placeholder until the map view exists: swap it here.
+    /// The centre's first page: the map (MapPage), wired to the window's signals.
     QWidget *createMapPage();
     void createActions();
     void createWidgets();
@@ -268,7 +270,7 @@ private:
 
     QTabWidget *m_tabs = nullptr;
     QWidget *m_mapPage = nullptr;
-    bool m_mapPlaceholder = true;
+    MapPage *m_map = nullptr;
     QDockWidget *m_datasetDock = nullptr;
     QDockWidget *m_searchDock = nullptr;
     QDockWidget *m_inspectorDock = nullptr;

@@ -113,6 +113,9 @@ void ScatterView::updatePositions(std::vector<double> xy)
 {
     if (qint64(xy.size() / 2) != m_count)
         return;
+    // A converging layout spreads out: keep it in view until the user moves the view.
+    if (m_autoFit)
+        m_fitPending = true;
     preparePoints(std::move(xy));
 }
 

@@ -4,8 +4,10 @@
 #include "io/synth.h"
 #include "model/random.h"
 #include "store/project.h"
+#include "store/sqlite.h"
 
 #include <QDir>
+#include <QHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -319,6 +321,36 @@ void importOrThrow(Project &project, const QString &path, Format format, const c
         throw Error(QStringLiteral("sample \"%1\": %2").arg(options.dataset, result.error));
 }
 
+/// Tags each sample track with its latent genre, so the map can be coloured by it and the
+/// neighbours checked against it.
+void tagGenres(Project &project, const SynthOptions &synth)
+{
+    const qint64 datasetId = project.datasetId(QString::fromUtf8(samplePlaylistsName));
+    sql::Transaction tx(project.db());
+    sql::Statement addTag(project.db(), "INSERT OR IGNORE INTO tag(name, kind) VALUES(?, 'tag')");
+    sql::Statement tagId(project.db(), "SELECT id FROM tag WHERE name = ? AND kind = 'tag'");
+    sql::Statement link(project.db(), "INSERT OR IGNORE INTO item_tag(item_id, tag_id, dataset_id) VALUES(?, ?, ?)");
+    QHash<QString, qint64> ids;
+    for (const auto &[uri, genre] : synthTrackGenres(synth)) {
+        const qint64 item = project.itemForKey(uri, datasetId);
+        if (!item)
+            continue; // in the catalogue, in no playlist
+        auto it = ids.constFind(genre);
+        if (it == ids.cend()) {
+            addTag.bind(1, genre).exec();
+            addTag.reset();
+            tagId.bind(1, genre);
+            if (!tagId.step())
+                throw Error(QStringLiteral("sample: could not add the tag \"%1\"").arg(genre));
+            it = ids.insert(genre, tagId.columnInt(0));
+            tagId.reset();
+        }
+        link.bind(1, item).bind(2, *it).bind(3, datasetId).exec();
+        link.reset();
+    }
+    tx.commit();
+}
+
 void removeDatabase(const QString &path)
 {
     for (const QString &suffix :
@@ -353,6 +385,7 @@ QString createSampleProject(const QString &projectPath, JobContext &job)
             synth.genres = 8;
             writeSynthMpd(mpd, synth, job);
             importOrThrow(project, mpd, Format::Mpd, samplePlaylistsName, job);
+            tagGenres(project, synth);
 
             const QString articles = scratch.filePath(QStringLiteral("articles"));
             writeArticles(articles);

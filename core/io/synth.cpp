@@ -145,6 +145,21 @@ QString synthGenreName(int genre)
     return QString::fromLatin1(genreNames[size_t(genre) % std::size(genreNames)]);
 }
 
+std::vector<std::pair<QString, QString>> synthTrackGenres(const SynthOptions &options)
+{
+    // The catalogue is the first thing drawn from the seed, exactly as writeSynthMpd does.
+    Random rng(options.seed);
+    const qint64 trackCount = options.tracks > 0 ? options.tracks
+                                                 : std::clamp<qint64>(options.playlists * 4, 2000, 2300000);
+    const Catalogue cat = makeCatalogue(rng, trackCount, options.genres);
+    std::vector<std::pair<QString, QString>> out;
+    out.reserve(cat.tracks.size());
+    for (size_t t = 0; t < cat.tracks.size(); ++t)
+        out.emplace_back(QString::fromStdString("spotify:track:" + spotifyId(1, quint64(t))),
+                         synthGenreName(cat.artists[size_t(cat.tracks[t].artist)].genre));
+    return out;
+}
+
 SynthStats writeSynthMpd(const QString &outDir, const SynthOptions &options, JobContext &job)
 {
     if (options.playlists < 1 || options.playlistsPerFile < 1 || options.genres < 1

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <utility>
+#include <vector>
+
 #include "jobs/jobcontext.h"
 
 #include <QString>
@@ -30,7 +33,11 @@ struct SynthStats {
 /// The output depends only on the options (same seed, same bytes, on any machine).
 SynthStats writeSynthMpd(const QString &outDir, const SynthOptions &options, JobContext &job);
 
-/// The genre of each synthetic track: track index -> genre name (for tests and probes).
+/// The name of a synthetic genre.
 QString synthGenreName(int genre);
+
+/// The latent genre of every track writeSynthMpd writes with these options, as (track URI,
+/// genre name) pairs: the ground truth a map or a recommender can be checked against.
+std::vector<std::pair<QString, QString>> synthTrackGenres(const SynthOptions &options);
 
 } // namespace orrery::io

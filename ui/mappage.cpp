@@ -1,0 +1,262 @@
+#include "mappage.h"
+
+#include "jobrunner.h"
+#include "scatterview.h"
+
+#include "store/itemdetails.h"
+#include "store/project.h"
+
+#include <QActionGroup>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSlider>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <memory>
+
+namespace orrery::ui {
+
+MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner(runner)
+{
+    m_view = new ScatterView;
+    m_view->setLabels([this](qint64 row) { return labelOf(row); });
+    m_view->setCaptions([this](qint64 row) { return labelOf(row); });
+
+    auto *bar = new QHBoxLayout;
+    const int spacing = style()->pixelMetric(QStyle::PM_LayoutHorizontalSpacing);
+    bar->setContentsMargins(spacing, spacing / 2, spacing, spacing / 2);
+    auto *group = new QActionGroup(this);
+    const auto modeButton = [&](const QString &text, const QString &tip, ScatterView::Mode mode, const QKeySequence &key) {
+        auto *action = new QAction(text, group);
+        action->setCheckable(true);
+        action->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(action);
+        connect(action, &QAction::triggered, this, [this, mode] { m_view->setInteractionMode(mode); });
+        auto *button = new QToolButton;
+        button->setDefaultAction(action);
+        button->setAutoRaise(true);
+        bar->addWidget(button);
+        return action;
+    };
+    modeButton(tr("Pan"), tr("Drag to pan, wheel to zoom, click to select"), ScatterView::Mode::Pan,
+               QKeySequence(Qt::Key_P))
+        ->setChecked(true);
+    modeButton(tr("Box"), tr("Drag a rectangle to select (or Shift-drag in any mode)"), ScatterView::Mode::BoxSelect,
+               QKeySequence(Qt::Key_B));
+    modeButton(tr("Lasso"), tr("Draw around points to select (or Alt-drag in any mode)"),
+               ScatterView::Mode::LassoSelect, QKeySequence(Qt::Key_L));
+    auto *fit = new QToolButton;
+    fit->setText(tr("Fit"));
+    fit->setToolTip(tr("Show every point (Home)"));
+    fit->setAutoRaise(true);
+    connect(fit, &QToolButton::clicked, m_view, &ScatterView::fitToData);
+    bar->addWidget(fit);
+    bar->addSpacing(spacing * 2);
+
+    bar->addWidget(new QLabel(tr("Colour by")));
+    m_colour = new QComboBox;
+    const std::pair<QString, ColourBy> choices[] = {
+        {tr("Nothing"), ColourBy::None},          {tr("Label or tag"), ColourBy::Label},
+        {tr("Dataset"), ColourBy::Dataset},       {tr("Kind"), ColourBy::Kind},
+        {tr("Length"), ColourBy::Length},         {tr("Popularity"), ColourBy::Popularity},
+    };
+    for (const auto &[text, by] : choices)
+        m_colour->addItem(text, int(by));
+    m_colour->setToolTip(tr("Categories get a palette and a legend; lengths and popularity a colour scale"));
+    m_colour->setCurrentIndex(m_colour->findData(int(m_colourBy)));
+    connect(m_colour, &QComboBox::activated, this,
+            [this](int index) { setColourBy(ColourBy(m_colour->itemData(index).toInt())); });
+    bar->addWidget(m_colour);
+    bar->addSpacing(spacing * 2);
+
+    bar->addWidget(new QLabel(tr("Size")));
+    m_size = new QSlider(Qt::Horizontal);
+    m_size->setRange(0, 12);
+    m_size->setValue(0);
+    m_size->setMaximumWidth(fontMetrics().horizontalAdvance(u'M') * 8);
+    m_size->setToolTip(tr("Point size in pixels (far left: automatic, smaller as points grow many)"));
+    connect(m_size, &QSlider::valueChanged, this, [this](int v) { m_view->setPointSize(v); });
+    bar->addWidget(m_size);
+    m_density = new QToolButton;
+    m_density->setText(tr("Density"));
+    m_density->setCheckable(true);
+    m_density->setAutoRaise(true);
+    m_density->setToolTip(tr("Shade by how many points fall on each pixel (chosen automatically when they overlap heavily)"));
+    connect(m_density, &QToolButton::toggled, this,
+            [this](bool on) { m_view->setDensityMode(on ? DensityMode::On : DensityMode::Auto); });
+    bar->addWidget(m_density);
+    bar->addStretch(1);
+    m_caption = new QLabel;
+    m_caption->setForegroundRole(QPalette::PlaceholderText);
+    bar->addWidget(m_caption);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(bar);
+    layout->addWidget(m_view, 1);
+
+    connect(m_view, &ScatterView::clicked, this, [this](qint64 row) { emit itemClicked(row >= 0 ? m_view->idOf(row) : 0); });
+    connect(m_view, &ScatterView::activated, this, [this](qint64 row) {
+        if (row >= 0)
+            emit itemActivated(m_view->idOf(row));
+    });
+    connect(m_view, &ScatterView::hovered, this, [this](qint64 row) { emit itemHovered(row >= 0 ? m_view->idOf(row) : 0); });
+    connect(m_view, &ScatterView::selectionChanged, this, [this] {
+        QList<qint64> ids;
+        for (const qint64 row : m_view->selection())
+            ids.append(m_view->idOf(row));
+        emit itemsSelected(ids);
+    });
+}
+
+void MapPage::setProject(Project *project)
+{
+    m_project = project;
+    m_labels.clear();
+    showLayout({}, {}, {}, false);
+}
+
+void MapPage::showLayout(const QString &name, const std::vector<double> &xy, const std::vector<qint64> &ids, bool partial)
+{
+    if (name.isEmpty()) {
+        m_name.clear();
+        m_view->clear();
+        m_caption->clear();
+        ++m_pointsSerial;
+        return;
+    }
+    if (name == m_name && m_view->ids() == ids) {
+        m_view->updatePositions(xy); // the same layout converging, or its final state
+    } else {
+        m_view->setFitOnNextSet(true);
+        m_view->setPoints(xy, ids);
+        m_name = name;
+        ++m_pointsSerial;
+        readColours();
+        // Rows changed: what is marked follows its items onto the new points.
+        m_view->setCurrentRow(m_currentId ? m_view->rowOf(m_currentId) : -1);
+        m_view->setNeighbours(rowsOf(m_neighbourIds));
+        m_view->setPath(rowsOf(m_pathIds));
+        m_view->setHighlighted(rowsOf(m_highlightIds));
+    }
+    m_caption->setText(partial ? tr("%1 · %L2 points · converging…").arg(name).arg(ids.size())
+                               : tr("%1 · %L2 points").arg(name).arg(ids.size()));
+}
+
+std::vector<qint64> MapPage::rowsOf(const QList<qint64> &ids) const
+{
+    std::vector<qint64> rows;
+    rows.reserve(size_t(ids.size()));
+    for (const qint64 id : ids)
+        if (const qint64 row = m_view->rowOf(id); row >= 0)
+            rows.push_back(row);
+    return rows;
+}
+
+void MapPage::setCurrentItem(qint64 id)
+{
+    m_currentId = id;
+    const qint64 row = id ? m_view->rowOf(id) : -1;
+    m_view->setCurrentRow(row);
+    // Jump to it when it is off screen (a search result, a neighbour clicked in the inspector);
+    // not before the view has been laid out and fitted, which would zoom to nowhere.
+    if (row < 0 || !m_view->isReady() || !m_view->isVisible() || m_view->width() < 40 || m_view->height() < 40)
+        return;
+    const QPointF at = m_view->mapToScreen(m_view->position(row));
+    if (!m_view->rect().adjusted(20, 20, -20, -20).contains(at.toPoint()))
+        m_view->setView(m_view->position(row), m_view->scale());
+}
+
+void MapPage::setNeighbourItems(const QList<qint64> &ids)
+{
+    m_neighbourIds = ids;
+    m_view->setNeighbours(rowsOf(ids));
+}
+
+void MapPage::setPathItems(const QList<qint64> &ids)
+{
+    m_pathIds = ids;
+    m_view->setPath(rowsOf(ids));
+}
+
+void MapPage::setHighlightedItems(const QList<qint64> &ids)
+{
+    m_highlightIds = ids;
+    m_view->setHighlighted(rowsOf(ids));
+}
+
+void MapPage::setFilterItems(const QList<qint64> &admitted, bool active)
+{
+    if (active)
+        m_view->setFilter(rowsOf(admitted));
+    else
+        m_view->clearFilter();
+}
+
+void MapPage::setColourBy(ColourBy by)
+{
+    m_colourBy = by;
+    const int index = m_colour->findData(int(by));
+    if (index >= 0 && index != m_colour->currentIndex())
+        m_colour->setCurrentIndex(index);
+    readColours();
+}
+
+void MapPage::readColours()
+{
+    if (m_colourBy == ColourBy::None || !m_project || m_view->pointCount() == 0) {
+        m_view->clearColours();
+        emit coloursApplied();
+        return;
+    }
+    const quint64 serial = m_pointsSerial;
+    const QString path = m_project->path();
+    auto ids = std::make_shared<const std::vector<qint64>>(m_view->ids());
+    const ColourBy by = m_colourBy;
+    JobSpec spec;
+    spec.label = tr("Colours of %1").arg(m_name);
+    spec.key = QStringLiteral("map-colours");
+    spec.context = this;
+    spec.onReady = JobRunner::typed<PointColours>([this, serial](PointColours colours) {
+        if (serial != m_pointsSerial || colours.by != m_colourBy)
+            return; // the points or the choice changed meanwhile
+        if (colours.isCategorical())
+            m_view->setCategories(std::move(colours.categories), colours.names);
+        else if (!colours.values.empty())
+            m_view->setValues(std::move(colours.values), colours.valueLabel);
+        else
+            m_view->clearColours();
+        emit coloursApplied();
+    });
+    m_runner->start(spec, [path, ids, by](JobRun &job) -> std::any {
+        Project project(path);
+        return readPointColours(project, *ids, by, 12, job);
+    });
+}
+
+QString MapPage::labelOf(qint64 row)
+{
+    if (row < 0 || !m_project)
+        return {};
+    const qint64 id = m_view->idOf(row);
+    if (const auto it = m_labels.constFind(id); it != m_labels.cend())
+        return *it;
+    QString text;
+    try {
+        const std::vector<ItemLabel> labels = itemLabelsOf(*m_project, {id});
+        const ItemLabel &l = labels.front();
+        text = l.artist.isEmpty() ? l.name : tr("%1 — %2").arg(l.name, l.artist);
+    } catch (const Error &) {
+    }
+    if (m_labels.size() > 100000)
+        m_labels.clear();
+    m_labels.insert(id, text);
+    return text;
+}
+
+} // namespace orrery::ui
