@@ -23,6 +23,8 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QImage>
+#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLineEdit>
@@ -649,6 +651,23 @@ void TestUiPanels::computeMapAndNeighbours()
     QCOMPARE(map->neighbours().size(), size_t(10));
     for (const qint64 n : map->neighbours())
         QVERIFY(list->ids().contains(map->idOf(n)));
+
+    // The map exports as PNG (at the view's size, points in the label colours) and as SVG.
+    QString error;
+    const QString png = m_dir.filePath(QStringLiteral("map.png"));
+    QVERIFY2(window.exportMapImage(png, &error), qPrintable(error));
+    const QImage image(png);
+    QCOMPARE(image.size(), map->size() * map->devicePixelRatioF());
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2)
+            colours.insert(image.pixel(x, y) & 0xffffff);
+    QVERIFY2(colours.size() > 4, qPrintable(QString::number(colours.size())));
+    const QString svg = m_dir.filePath(QStringLiteral("map.svg"));
+    QVERIFY2(window.exportMapImage(svg, &error), qPrintable(error));
+    const QByteArray svgText = test::fileBytes(svg);
+    QVERIFY(svgText.contains("<svg"));
+    QVERIFY2(svgText.count("<circle") + svgText.count("<ellipse") + svgText.count("<path") >= 40, "one mark per point");
     QVERIFY(window.jobRunner()->waitForDone(10000));
 }
 
