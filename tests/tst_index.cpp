@@ -6,6 +6,7 @@
 #include "embed/embeddingset.h"
 #include "index/exactknn.h"
 #include "index/knngraph.h"
+#include "embed/lsa.h"
 #include "index/vectorindex.h"
 #include "model/random.h"
 #include "store/corpus.h"
@@ -653,6 +654,49 @@ private Q_SLOTS:
         EmbeddingSet plain = docs;
         plain.params = {};
         QVERIFY_THROWS_EXCEPTION(Error, textQuery(p, plain, QStringLiteral("guitar")));
+    }
+
+    void textQueriesOnLsaDocuments()
+    {
+        // LSA documents are searched by folding typed text into their space: a document's own
+        // text finds the document itself, and a topic's words find that topic.
+        ORRERY_REQUIRE_SHARED("bbc");
+        QTemporaryDir dir;
+        Project p(dir.filePath(QStringLiteral("bbc.orrery")));
+        const io::ImportResult r = test::importInto(p, {shared});
+        QVERIFY2(r.ok, qPrintable(r.error));
+        JobContext job;
+        EmbeddingSet terms;
+        EmbeddingSet docs = lsaDocuments(p, r.datasetId, {}, job, nullptr, &terms);
+        docs.name = QStringLiteral("bbc/lsa");
+        saveLsaSets(p, docs, terms, false);
+        const EmbeddingSet stored = loadEmbeddingSet(p, QStringLiteral("bbc/lsa"));
+        QCOMPARE(stored.params.value(u"query_terms").toString(), QStringLiteral("bbc/lsa/terms"));
+        QCOMPARE(int(loadEmbeddingSet(p, QStringLiteral("bbc/lsa/terms")).kind), int(ItemKind::Word));
+        const VectorIndex index = VectorIndex::build(stored, IndexOptions{}, job);
+
+        int self = 0, asked = 0;
+        sql::Statement body(p.db(), "SELECT body FROM item WHERE id = ?");
+        for (qint64 row = 0; row < stored.count(); row += 45) {
+            body.bind(1, stored.ids[size_t(row)]);
+            QVERIFY(body.step());
+            const TextQuery q = textQuery(p, stored, body.columnText(0));
+            body.reset();
+            QVERIFY(!q.vector.empty());
+            self += index.ofVector(q.vector, 1).front().itemId == stored.ids[size_t(row)];
+            ++asked;
+        }
+        qInfo("bbc LSA: a document's own text finds it first for %d of %d documents", self, asked);
+        QVERIFY2(self >= asked * 9 / 10, qPrintable(QString::number(self)));
+
+        const TextQuery sport = textQuery(p, stored, QStringLiteral("The striker scored twice as the club won the league"));
+        const auto found = index.ofVector(sport.vector, 10);
+        std::vector<qint64> ids;
+        for (const Neighbour &n : found)
+            ids.push_back(n.itemId);
+        const std::vector<QString> labels = itemLabels(p, ids);
+        const auto sportDocs = std::count(labels.begin(), labels.end(), QStringLiteral("sport"));
+        QVERIFY2(sportDocs >= 9, qPrintable(QString::number(sportDocs)));
     }
 
     void cancelWithin200ms()

@@ -126,6 +126,7 @@ int runEmbed(const QStringList &args)
                 info = d;
         JobContext job([](qint64 done, qint64 total, const QString &message) { progressLine(done, total, message); });
         EmbeddingSet set;
+        EmbeddingSet terms; // lsa: the fold-in rows typed text is searched with
         if (isPooling) {
             if (info.sequences == 0) {
                 err(QStringLiteral("%1: dataset \"%2\" holds no playlists or documents to pool\n")
@@ -168,12 +169,15 @@ int runEmbed(const QStringList &args)
             options.dim = dim ? dim : options.dim;
             options.seed = seed;
             options.stopWords = !parser.isSet(QStringLiteral("keep-stop-words"));
-            set = lsaDocuments(project, datasetId, options, job);
+            set = lsaDocuments(project, datasetId, options, job, nullptr, &terms);
         }
         endProgress();
         set.name = name;
         set.datasetId = datasetId;
-        saveEmbeddingSet(project, set, parser.isSet(QStringLiteral("replace")));
+        if (terms.count() > 0)
+            saveLsaSets(project, set, terms, parser.isSet(QStringLiteral("replace")));
+        else
+            saveEmbeddingSet(project, set, parser.isSet(QStringLiteral("replace")));
         if (parser.isSet(QStringLiteral("json"))) {
             const QJsonObject o{{QStringLiteral("name"), set.name},     {QStringLiteral("dataset"), datasetName},
                                 {QStringLiteral("method"), set.method}, {QStringLiteral("kind"), toString(set.kind)},

@@ -165,7 +165,7 @@ TruncatedSvd randomizedSvd(const SparseRowMatrix &input, int k, int oversample, 
 }
 
 EmbeddingSet lsaCorpus(const Corpus &corpus, const std::vector<QString> &words, const LsaOptions &options,
-                       JobContext &job, EmbeddingSet *wordVectors)
+                       JobContext &job, EmbeddingSet *wordVectors, EmbeddingSet *queryTerms)
 {
     QElapsedTimer clock;
     clock.start();
@@ -282,11 +282,27 @@ EmbeddingSet lsaCorpus(const Corpus &corpus, const std::vector<QString> &words, 
         if (k > 0)
             w.matrix() = svd.v * svd.s.asDiagonal();
     }
+    if (queryTerms) {
+        EmbeddingSet &q = *queryTerms;
+        q = EmbeddingSet();
+        q.kind = ItemKind::Word;
+        q.method = QStringLiteral("lsa-terms");
+        q.params = out.params;
+        q.dim = out.dim;
+        q.ids.reserve(terms.size());
+        for (const qint32 v : terms)
+            q.ids.push_back(corpus.vocab[size_t(v)]);
+        q.vectors.assign(q.ids.size() * size_t(q.dim), 0.0f);
+        if (k > 0) {
+            Eigen::Map<const Eigen::VectorXf> weights(idf.data(), Eigen::Index(idf.size()));
+            q.matrix() = weights.asDiagonal() * svd.v;
+        }
+    }
     return out;
 }
 
 EmbeddingSet lsaDocuments(Project &project, qint64 datasetId, const LsaOptions &options, JobContext &job,
-                          EmbeddingSet *wordVectors)
+                          EmbeddingSet *wordVectors, EmbeddingSet *queryTerms)
 {
     const Corpus corpus = loadCorpus(project, datasetId, job);
     std::vector<QString> words;
@@ -304,11 +320,22 @@ EmbeddingSet lsaDocuments(Project &project, qint64 datasetId, const LsaOptions &
             if (const auto it = position.find(st.columnInt(0)); it != position.end())
                 words[it->second] = st.columnText(1);
     }
-    EmbeddingSet out = lsaCorpus(corpus, words, options, job, wordVectors);
+    EmbeddingSet out = lsaCorpus(corpus, words, options, job, wordVectors, queryTerms);
     out.datasetId = datasetId;
     if (wordVectors)
         wordVectors->datasetId = datasetId;
+    if (queryTerms)
+        queryTerms->datasetId = datasetId;
     return out;
+}
+
+void saveLsaSets(Project &project, EmbeddingSet &documents, EmbeddingSet &queryTerms, bool replace)
+{
+    queryTerms.name = documents.name + QStringLiteral("/terms");
+    queryTerms.datasetId = documents.datasetId;
+    documents.params.insert(QStringLiteral("query_terms"), queryTerms.name);
+    saveEmbeddingSet(project, queryTerms, replace);
+    saveEmbeddingSet(project, documents, replace);
 }
 
 } // namespace orrery

@@ -43,11 +43,19 @@ TruncatedSvd randomizedSvd(const SparseRowMatrix &a, int k, int oversample, int 
 /// L2-normalised row per sequence (U·Σ; ids = corpus.sequenceIds, kind Document, method "lsa").
 /// `words` holds each vocabulary entry's text (for stop words; may be empty when they are kept).
 /// When `wordVectors` is given it receives the term vectors V·Σ (kind Word, unnormalised).
+/// When `queryTerms` is given it receives each term's fold-in row idf·V (kind Word, method
+/// "lsa-terms"): summing the rows of a text's tokens (repeats included) gives, up to scale and
+/// sublinear tf, the fold-in x·V that places new text in the document space, so typed text can
+/// be searched among the documents (textQuery uses it through the set's param "query_terms").
 EmbeddingSet lsaCorpus(const Corpus &corpus, const std::vector<QString> &words, const LsaOptions &options,
-                       JobContext &job, EmbeddingSet *wordVectors = nullptr);
+                       JobContext &job, EmbeddingSet *wordVectors = nullptr, EmbeddingSet *queryTerms = nullptr);
 
 /// lsaCorpus over the documents of a dataset (stop words looked up by the word items' keys).
 EmbeddingSet lsaDocuments(Project &project, qint64 datasetId, const LsaOptions &options, JobContext &job,
-                          EmbeddingSet *wordVectors = nullptr);
+                          EmbeddingSet *wordVectors = nullptr, EmbeddingSet *queryTerms = nullptr);
+
+/// Stores an LSA document set together with its fold-in term rows as "<name>/terms", and
+/// names them in the document set's params ("query_terms"), so typed text can be searched.
+void saveLsaSets(Project &project, EmbeddingSet &documents, EmbeddingSet &queryTerms, bool replace);
 
 } // namespace orrery

@@ -1018,7 +1018,9 @@ TextQuery textQuery(Project &project, const EmbeddingSet &set, const QString &te
     EmbeddingSet loaded;
     const EmbeddingSet *words = &set;
     if (set.kind != ItemKind::Word) {
-        const QString from = set.params.value(u"from").toString();
+        // LSA documents name their fold-in term rows; pooled sets the word vectors they pooled.
+        const QString terms = set.params.value(u"query_terms").toString();
+        const QString from = terms.isEmpty() ? set.params.value(u"from").toString() : terms;
         if (from.isEmpty())
             throw Error(
                 QStringLiteral("set \"%1\" holds %2s, not words, and names no word-vector set it was pooled from "

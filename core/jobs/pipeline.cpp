@@ -158,6 +158,7 @@ EmbeddingSet runEmbedStep(Project &project, const EmbedStep &step, JobContext &j
     QElapsedTimer clock;
     clock.start();
     EmbeddingSet set;
+    EmbeddingSet terms; // lsa: the fold-in rows typed text is searched with
     switch (step.method) {
     case EmbedStep::Method::Sgns: set = trainStep(project, step, job); break;
     case EmbedStep::Method::Pool: {
@@ -175,7 +176,7 @@ EmbeddingSet runEmbedStep(Project &project, const EmbedStep &step, JobContext &j
         options.seed = step.seed;
         const DatasetInfo info = datasetInfo(project, step.datasetId);
         options.dim = int(std::clamp<qint64>(info.sequences - 1, 2, options.dim));
-        set = lsaDocuments(project, step.datasetId, options, job);
+        set = lsaDocuments(project, step.datasetId, options, job, nullptr, &terms);
         break;
     }
     case EmbedStep::Method::Mbat: {
@@ -190,7 +191,10 @@ EmbeddingSet runEmbedStep(Project &project, const EmbedStep &step, JobContext &j
     set.datasetId = step.datasetId;
     if (!set.stats.contains(QStringLiteral("seconds")))
         set.stats.insert(QStringLiteral("seconds"), double(clock.elapsed()) / 1000.0);
-    saveEmbeddingSet(project, set, true);
+    if (terms.count() > 0)
+        saveLsaSets(project, set, terms, true);
+    else
+        saveEmbeddingSet(project, set, true);
     return set;
 }
 
