@@ -4,6 +4,10 @@
 
 #include <QCommandLineParser>
 
+namespace orrery {
+struct RecommenderParams;
+}
+
 namespace orrery::cli {
 
 /// Parses a verb's arguments. Returns -1 to go on, or the exit code (after --help or a usage error).
@@ -12,5 +16,11 @@ int parseVerb(QCommandLineParser &parser, const QStringList &args, int minPositi
 /// A progress line on stderr that rewrites itself (only when stderr is a terminal, else one line per 10%).
 void progressLine(qint64 done, qint64 total, const QString &message);
 void endProgress();
+
+/// The recommenders' hyper-parameter options (--tau, --gamma, --window, --beta, --per-seed,
+/// --blend-weights), shared by recommend and evaluate (recommend.cpp).
+void addRecommenderOptions(QCommandLineParser &parser);
+/// Applies the given ones; false (after a message) when one is out of range.
+bool readRecommenderOptions(const QCommandLineParser &parser, const QString &verb, RecommenderParams *params);
 
 } // namespace orrery::cli
