@@ -11,6 +11,7 @@
 #include <QJsonObject>
 
 #include <optional>
+#include <tuple>
 
 namespace orrery::cli {
 
@@ -49,6 +50,12 @@ int runEvaluate(const QStringList &args)
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("dim"), QStringLiteral("SGNS dimension when training vectors (default 50)."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("ns-exponent"),
+                      QStringLiteral("SGNS noise exponent when training vectors (default -0.5)."), QStringLiteral("A")});
+    parser.addOption({QStringLiteral("sgns-window"), QStringLiteral("SGNS window when training vectors (default 3)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("sample"),
+                      QStringLiteral("SGNS sub-sampling threshold when training vectors (default 1e-5)."), QStringLiteral("T")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the report as JSON.")});
     addRecommenderOptions(parser);
     if (const int rc = parseVerb(parser, args, 1,
@@ -101,6 +108,25 @@ int runEvaluate(const QStringList &args)
         if (!integer("dim", 1, &dim))
             return Usage;
         options.sgns.dim = int(dim);
+    }
+    if (parser.isSet(QStringLiteral("sgns-window"))) {
+        qint64 window = 0;
+        if (!integer("sgns-window", 1, &window))
+            return Usage;
+        options.sgns.window = int(window);
+    }
+    for (const auto &[name, target, low, high] :
+         {std::tuple {"ns-exponent", &options.sgns.nsExponent, -10.0, 10.0},
+          std::tuple {"sample", &options.sgns.sample, 0.0, 1.0}}) {
+        const QString key = QString::fromLatin1(name);
+        if (!parser.isSet(key))
+            continue;
+        const double v = parser.value(key).toDouble(&ok);
+        if (!ok || v < low || v > high) {
+            err(verb + QStringLiteral(": --%1 expects a number from %2 to %3\n").arg(key).arg(low).arg(high));
+            return Usage;
+        }
+        *target = v;
     }
     options.sgns.seed = quint64(seed);
     if (parser.isSet(QStringLiteral("methods"))) {

@@ -328,30 +328,44 @@ BlendWeights tuneBlend(const Recommender &recommender, const std::vector<Continu
         return sum / double(std::max<size_t>(1, prepared.size()));
     };
 
-    static constexpr double grid[] = {0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3};
-    std::array<double, 4> best = recommender.params().blend.array();
+    // Coordinate ascent from two starts (the given weights, co-occurrence alone):
+    // each round tries every grid value for one weight at a time and keeps what helps.
+    static constexpr double grid[] = {0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3};
+    const std::array<double, 4> starts[] = {recommender.params().blend.array(), {0, 0, 0, 1}};
+    constexpr int rounds = 4;
+    const qint64 steps = qint64(std::size(starts)) * rounds * 4;
+    std::array<double, 4> best = starts[0];
     double bestValue = objective(best);
-    for (int round = 0; round < 4; ++round) {
-        bool improved = false;
-        for (size_t k = 0; k < 4; ++k) {
-            for (const double v : grid) {
-                std::array<double, 4> w = best;
-                w[k] = v;
-                if (w == best || (w[0] + w[1] + w[2] + w[3]) <= 0)
-                    continue;
-                const double value = objective(w);
-                if (value > bestValue + 1e-9) {
-                    bestValue = value;
-                    best = w;
-                    improved = true;
+    qint64 step = 0;
+    for (const std::array<double, 4> &start : starts) {
+        std::array<double, 4> current = start;
+        double currentValue = objective(current);
+        for (int round = 0; round < rounds; ++round) {
+            bool improved = false;
+            for (size_t k = 0; k < 4; ++k) {
+                for (const double v : grid) {
+                    std::array<double, 4> w = current;
+                    w[k] = v;
+                    if (w == current || (w[0] + w[1] + w[2] + w[3]) <= 0)
+                        continue;
+                    const double value = objective(w);
+                    if (value > currentValue + 1e-9) {
+                        currentValue = value;
+                        current = w;
+                        improved = true;
+                    }
                 }
+                job.progress(++step, steps, QStringLiteral("tuning the blend"));
             }
-            job.progress(round * 4 + qint64(k) + 1, 16, QStringLiteral("tuning the blend"));
+            if (!improved)
+                break;
         }
-        if (!improved)
-            break;
+        if (currentValue > bestValue + 1e-9) {
+            bestValue = currentValue;
+            best = current;
+        }
     }
-    job.progress(16, 16, QStringLiteral("tuning the blend"));
+    job.progress(steps, steps, QStringLiteral("tuning the blend"));
     return BlendWeights::fromArray(best);
 }
 

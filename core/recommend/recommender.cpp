@@ -105,10 +105,19 @@ Recommender::Recommender(const Corpus &training, const EmbeddingSet *set, std::s
         m_dim = set->dim;
         m_vectors = set->matrix();
         m_mean.assign(size_t(m_dim), 0.0f);
-        if (params.center) {
-            const Eigen::RowVectorXf mean = m_vectors.colwise().mean();
-            m_vectors.rowwise() -= mean;
-            m_mean.assign(mean.data(), mean.data() + m_dim);
+        m_along.assign(size_t(m_vectors.rows()), 0.0f);
+        if (params.center && m_vectors.rows() > 1) {
+            // Project out the common direction rather than subtract the mean: rarely seen items keep
+            // short, nearly random vectors, which subtracting the mean would turn into copies of −mean.
+            Eigen::RowVectorXf mean = m_vectors.colwise().mean();
+            const float length = mean.norm();
+            if (length > 0) {
+                const Eigen::RowVectorXf d = mean / length;
+                const Eigen::VectorXf along = m_vectors * d.transpose();
+                m_vectors -= along * d;
+                m_along.assign(along.data(), along.data() + along.size());
+                m_mean.assign(d.data(), d.data() + m_dim);
+            }
         }
         m_norms.resize(size_t(m_vectors.rows()));
         for (Eigen::Index r = 0; r < m_vectors.rows(); ++r) {
@@ -278,11 +287,12 @@ Recommender::Query Recommender::prepare(const RecommendRequest &request) const
         if (m_indexOwnRows) {
             q.indexQuery = q.centroid;
         } else {
-            const Eigen::Map<const Eigen::VectorXf> mean(m_mean.data(), m_dim);
+            const Eigen::Map<const Eigen::VectorXf> direction(m_mean.data(), m_dim);
             Eigen::VectorXf raw = Eigen::VectorXf::Zero(m_dim);
             for (const qint32 s : q.vectorSeeds) {
                 const qint32 row = m_rowOfSlot[size_t(s)];
-                const Eigen::VectorXf v = Eigen::Map<const Eigen::VectorXf>(rowOfSlot(s), m_dim) * m_norms[size_t(row)] + mean;
+                const Eigen::VectorXf v = Eigen::Map<const Eigen::VectorXf>(rowOfSlot(s), m_dim) * m_norms[size_t(row)]
+                    + direction * m_along[size_t(row)];
                 const float n = v.norm();
                 if (n > 0)
                     raw += v / n;

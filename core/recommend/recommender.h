@@ -45,8 +45,8 @@ struct RecommendRequest {
 /// Weights of the blend's components (each normalised per query to a maximum of 1).
 struct BlendWeights {
     double popularity = 0.05;
-    double centroid = 0.1;
-    double attention = 0.4;
+    double centroid = 0.3;
+    double attention = 0.05;
     double cooccurrence = 1.0;
     std::array<double, 4> array() const { return {popularity, centroid, attention, cooccurrence}; }
     static BlendWeights fromArray(const std::array<double, 4> &w) { return {w[0], w[1], w[2], w[3]}; }
@@ -57,11 +57,11 @@ struct RecommenderParams {
     double tau = 0.3;    ///< attention: seeds less similar than this to a candidate do not vote for it
     double gamma = 1.0;  ///< attention: w = max(0, cos − τ)^γ
     int coocWindow = 0;  ///< co-occurrence: pairs at most this far apart in a playlist; 0: the whole playlist
-    double coocBeta = 0.5; ///< co-occurrence: sim(i, j) = c_ij / (pop_i^β · pop_j^(1−β)); 0.5 is the cosine
+    double coocBeta = 0.8; ///< co-occurrence: sim(i, j) = c_ij / (pop_i^β · pop_j^(1−β)); 0.5 is the cosine
     int coocNeighbours = 200; ///< co-occurrence neighbours kept per item
     int candidatesPerSeed = 200; ///< index neighbours fetched around each seed (attention, blend)
-    /// Subtract the mean of the set's rows before normalising: SGNS vectors share a common
-    /// direction (mean pairwise cosine 0.55 on yes_small), which drowns cosine thresholds.
+    /// Project the rows' common direction (their mean) out before normalising: SGNS vectors share
+    /// one (mean pairwise cosine 0.55 on yes_small), which drowns cosine thresholds.
     bool center = true;
     BlendWeights blend;
     int threads = 2; ///< threads for building the co-occurrence lists
@@ -154,8 +154,9 @@ private:
     std::vector<qint32> m_slotOfRow;
     std::shared_ptr<const VectorIndex> m_index;
     bool m_indexOwnRows = false;                 ///< m_index was built here over m_vectors (its item ids are rows)
-    std::vector<float> m_mean;                   ///< subtracted before normalising (zeros without centring)
-    std::vector<float> m_norms;                  ///< length of each row after centring
+    std::vector<float> m_mean;                   ///< unit common direction projected out (zeros without centring)
+    std::vector<float> m_along;                  ///< each row's component along it
+    std::vector<float> m_norms;                  ///< length of each row after projecting it out
     std::vector<qint64> m_coocOffsets;           ///< CSR over slots
     std::vector<qint32> m_coocSlot;
     std::vector<float> m_coocSim;
