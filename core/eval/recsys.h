@@ -133,7 +133,8 @@ struct EvaluationReport {
 EvaluationReport evaluateContinuation(const Corpus &corpus, const EmbeddingSet *given,
                                       const EvaluationOptions &options, JobContext &job);
 
-/// Coordinate ascent over the blend's weights maximising mean NDCG + R-precision on `cases`.
+/// Coordinate ascent over the blend's weights maximising NDCG/NDCG₀ + R-precision/R-precision₀ on
+/// `cases`, where ₀ is co-occurrence alone (each relative, so neither is traded for the other).
 BlendWeights tuneBlend(const Recommender &recommender, const std::vector<ContinuationCase> &cases, int results,
                        int threads, JobContext &job);
 
