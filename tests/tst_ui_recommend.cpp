@@ -177,6 +177,7 @@ private slots:
     {
         QFETCH(int, format);
         RecommendPanel panel;
+        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.setCount(12);
         panel.setSeeds(seedsOf(3, 5));
         panel.setSource(m_project, QStringLiteral("songs"));
@@ -204,6 +205,7 @@ private slots:
     void badSourceFails()
     {
         RecommendPanel panel;
+        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy failed(&panel, &RecommendPanel::failed);
         panel.setSource(m_project, QStringLiteral("no such set"));
         QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 30000);
