@@ -575,6 +575,18 @@ private slots:
         for (const QByteArray &line : lines)
             QVERIFY2(line.contains("\tbecause you have ") || line.contains("\t0.0000\t"), line.constData());
 
+        // A playlist's tracks as the seeds: none of them comes back.
+        const Run fromPlaylist = cli({QStringLiteral("recommend"), m_yes, QStringLiteral("--set"), QStringLiteral("songs"),
+                                      QStringLiteral("--playlist"), QStringLiteral("7"), QStringLiteral("-n"),
+                                      QStringLiteral("10"), QStringLiteral("--json")});
+        QVERIFY2(fromPlaylist.exitCode == 0, fromPlaylist.err.constData());
+        const QJsonObject answer = QJsonDocument::fromJson(fromPlaylist.out).object();
+        const QJsonArray seedKeys = answer.value(QStringLiteral("seeds")).toArray();
+        QVERIFY(!seedKeys.isEmpty());
+        QCOMPARE(answer.value(QStringLiteral("items")).toArray().size(), 10);
+        for (const QJsonValue &item : answer.value(QStringLiteral("items")).toArray())
+            QVERIFY(!seedKeys.contains(item.toObject().value(QStringLiteral("key"))));
+
         const QString file = m_dir.filePath(QStringLiteral("continuation.xspf"));
         const Run w = cli({QStringLiteral("recommend"), m_yes, QStringLiteral("--set"), QStringLiteral("songs"),
                            QStringLiteral("--seeds"), QStringLiteral("10,11"), QStringLiteral("-n"),

@@ -150,6 +150,9 @@ int runRecommend(const QStringList &args)
                       QStringLiteral("IN.jsonl")});
     parser.addOption({QStringLiteral("seeds"), QStringLiteral("One query: comma-separated source keys."),
                       QStringLiteral("KEYS")});
+    parser.addOption({QStringLiteral("playlist"),
+                      QStringLiteral("One query: the tracks of the playlist with this source key are the seeds."),
+                      QStringLiteral("KEY")});
     parser.addOption({QStringLiteral("negative"),
                       QStringLiteral("With --seeds: comma-separated keys of songs not to be like."), QStringLiteral("KEYS")});
     parser.addOption({QStringLiteral("out"),
@@ -174,12 +177,12 @@ int runRecommend(const QStringList &args)
     if (const int rc = parseVerb(parser, args, 1,
                                  QStringLiteral("Proposes songs that continue the given ones, each with its score and "
                                                 "the seed it comes from: a batch of JSON Lines queries, or one --seeds "
-                                                "query printed or written as a playlist."));
+                                                "or --playlist query printed or written as a playlist."));
         rc >= 0)
         return rc;
     const bool batch = parser.isSet(QStringLiteral("queries"));
-    if (batch == parser.isSet(QStringLiteral("seeds"))) {
-        err(verb + QStringLiteral(": give exactly one of --queries and --seeds\n"));
+    if (int(batch) + int(parser.isSet(QStringLiteral("seeds"))) + int(parser.isSet(QStringLiteral("playlist"))) != 1) {
+        err(verb + QStringLiteral(": give exactly one of --queries, --seeds and --playlist\n"));
         return Usage;
     }
     if (!parser.isSet(QStringLiteral("set"))) {
@@ -362,6 +365,14 @@ int runRecommend(const QStringList &args)
                     unknownKeys << key;
             }
         };
+        if (parser.isSet(QStringLiteral("playlist"))) {
+            const io::StoredPlaylist playlist = io::loadPlaylist(project, parser.value(QStringLiteral("playlist")), datasetId);
+            if (!playlist.itemId)
+                throw Error(QStringLiteral("no playlist has the key \"%1\" in the dataset").arg(parser.value(QStringLiteral("playlist"))));
+            for (const qint64 id : playlist.items)
+                if (recommender.knownSeeds(std::span<const qint64>(&id, 1)))
+                    request.seeds.push_back(id);
+        }
         readList(parser.value(QStringLiteral("seeds")), &request.seeds);
         readList(parser.value(QStringLiteral("negative")), &request.negatives);
         if (!unknownKeys.isEmpty())
