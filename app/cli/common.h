@@ -8,6 +8,7 @@
 
 namespace orrery {
 class Project;
+struct RecommenderParams;
 }
 
 namespace orrery::cli {
@@ -23,5 +24,10 @@ void endProgress();
 /// orrery::Error `body` throws, are printed (after clearing the progress line) and give
 /// InputError; otherwise `body`'s exit code is returned.
 int withProject(const QString &path, const std::function<int(Project &project)> &body);
+/// The recommenders' hyper-parameter options (--tau, --gamma, --window, --beta, --per-seed,
+/// --blend-weights), shared by recommend and evaluate (recommend.cpp).
+void addRecommenderOptions(QCommandLineParser &parser);
+/// Applies the given ones; false (after a message) when one is out of range.
+bool readRecommenderOptions(const QCommandLineParser &parser, const QString &verb, RecommenderParams *params);
 
 } // namespace orrery::cli

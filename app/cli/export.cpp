@@ -14,13 +14,17 @@ int runExport(const QStringList &args)
     for (const QString &arg : args)
         if (arg == u"--projection" || arg.startsWith(u"--projection="))
             return exportLayout(args);
+        else if (arg == u"--playlist" || arg.startsWith(u"--playlist="))
+            return exportPlaylist(args);
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("set"), QStringLiteral("Embedding set to export."), QStringLiteral("SET")});
     parser.addOption({QStringLiteral("format"), QStringLiteral("projector (a folder with vectors.tsv + metadata.tsv), npy, or word2vec (text)."),
                       QStringLiteral("FORMAT"), QStringLiteral("projector")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Output folder (projector) or file."), QStringLiteral("PATH")});
-    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Writes an embedding set for other tools; each format re-imports with the same keys."));
+    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Writes an embedding set for other tools; each format re-imports with the same keys. "
+                                                                     "(--projection P writes a layout, --playlist KEY a playlist: "
+                                                                     "see their own --help.)"));
         rc >= 0)
         return rc;
     const QString format = parser.value(QStringLiteral("format"));

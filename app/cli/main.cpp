@@ -20,11 +20,13 @@ constexpr Verb verbs[] = {
     {"train", runTrain, "train item vectors (songs or words) by skip-gram with negative sampling"},
     {"embed", runEmbed, "compute playlist, document or record vectors (pooling, MBAT, LSA)"},
     {"sets", runSets, "list a project's embedding sets"},
-    {"export", runExport, "write an embedding set as projector TSV, .npy or word2vec text"},
+    {"export", runExport, "write an embedding set (projector TSV, .npy, word2vec) or a playlist (m3u8, xspf, csv, json)"},
     {"compress", runCompress, "add int8 codes and a PCA rotation to a set; report their recall@10"},
     {"project", runProject, "compute a 2D map (PCA, t-SNE, UMAP) of an embedding set and store it as a layout"},
     {"index", runIndex, "build and store the neighbour index of a set (HNSW or exact); report its recall@10"},
     {"neighbours", runNeighbours, "print the nearest neighbours of an item, of several items or of typed text"},
+    {"recommend", runRecommend, "propose songs that continue some seeds (JSON Lines batches or one list)"},
+    {"evaluate", runEvaluate, "measure the recommenders on held-out playlists (RecSys Challenge 2018 metrics)"},
     {"probe", runProbe, "compare pooling methods with linear probes and neighbour agreement"},
     {"synth", runSynth, "write a synthetic corpus in the Spotify MPD schema"},
     {"bench", runBench, "run a benchmark and print JSON"},
@@ -34,7 +36,7 @@ void usage(FILE *to)
 {
     QString text = QStringLiteral("Usage: orrery-cli VERB [options]\n\nVerbs:\n");
     for (const Verb &v : verbs)
-        text += QStringLiteral("  %1 %2\n").arg(QString::fromLatin1(v.name), -8).arg(QString::fromLatin1(v.summary));
+        text += QStringLiteral("  %1 %2\n").arg(QString::fromLatin1(v.name), -10).arg(QString::fromLatin1(v.summary));
     text += QStringLiteral("\n'orrery-cli VERB --help' describes a verb.\n");
     std::fputs(text.toUtf8().constData(), to);
 }

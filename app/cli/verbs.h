@@ -21,6 +21,9 @@ int runIndex(const QStringList &args);    ///< index.cpp
 int runNeighbours(const QStringList &args); ///< neighbours.cpp
 int runProject(const QStringList &args);  ///< project.cpp
 int exportLayout(const QStringList &args); ///< layoutexport.cpp: `export --projection`
+int runRecommend(const QStringList &args); ///< recommend.cpp
+int runEvaluate(const QStringList &args);  ///< evaluate.cpp
+int exportPlaylist(const QStringList &args); ///< playlistexport.cpp: `export --playlist`
 
 /// Prints to stdout / stderr in UTF-8.
 void out(const QString &text);
