@@ -11,6 +11,7 @@
 #include "mappage.h"
 #include "scatterview.h"
 #include "problemsmodel.h"
+#include "recommendpanel.h"
 
 #include "index/vectorindex.h"
 #include "io/sample.h"
@@ -24,6 +25,7 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QTableView>
 #include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -711,6 +713,25 @@ void TestUiPanels::playlistSongsAndNeighbours()
     // A song of it is one click away.
     emit window.inspector()->songView()->clicked(window.inspector()->songModel()->index(1, ItemListModel::Name));
     QCOMPARE(window.currentItemId(), entries[1]);
+
+    // The playlist continued: its songs seed the recommendations (from the songs' set), none of
+    // them comes back, every result gives a reason, and a double-click shows the song.
+    window.selectItem(playlist);
+    window.setSelection({playlist});
+    RecommendPanel *panel = window.recommendPanel();
+    Tester recommendTester(panel->model(), Tester::FailureReportingMode::QtTest);
+    QSignalSpy recommended(panel, &RecommendPanel::recommended);
+    window.recommendFromSelection();
+    QCOMPARE(panel->seeds(), QList<qint64>(entries.begin(), entries.end()));
+    QTRY_VERIFY_WITH_TIMEOUT(recommended.size() >= 1 && panel->model()->rowCount() > 0, 30000);
+    const QList<RecommendationModel::Row> rows = panel->model()->rows();
+    QVERIFY(rows.size() >= 10);
+    for (const RecommendationModel::Row &row : rows) {
+        QVERIFY(std::find(entries.begin(), entries.end(), row.itemId) == entries.end());
+        QVERIFY(std::find(entries.begin(), entries.end(), row.becauseId) != entries.end());
+    }
+    emit panel->view()->doubleClicked(panel->model()->index(0, 0));
+    QCOMPARE(window.currentItemId(), rows.front().itemId);
     QVERIFY(window.jobRunner()->waitForDone(10000));
 }
 

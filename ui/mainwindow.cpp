@@ -8,13 +8,16 @@
 #include "jobsmodel.h"
 #include "mappage.h"
 #include "problemsmodel.h"
+#include "recommendpanel.h"
 #include "scatterview.h"
 
 #include "index/vectorindex.h"
 #include "io/importer.h"
 #include "io/sample.h"
 #include "jobs/pipeline.h"
+#include "store/itemdetails.h"
 #include "store/project.h"
+#include "store/sqlite.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -433,6 +436,29 @@ void MainWindow::createDocks()
     connect(m_inspector, &Inspector::pathChanged, this, &MainWindow::pathChanged);
     m_inspectorDock = dock(tr("Inspector"), "inspector", m_inspector, Qt::RightDockWidgetArea);
 
+    // Recommendations: continue the selection (or the current playlist) with songs.
+    auto *recommendations = new QWidget;
+    auto *recommendLayout = new QVBoxLayout(recommendations);
+    recommendLayout->setContentsMargins(0, 0, 0, 0);
+    auto *seedBar = new QHBoxLayout;
+    m_recommendSeeds = new QLabel(tr("No seeds yet"));
+    m_recommendSeeds->setWordWrap(true);
+    m_seedButton = new QToolButton;
+    m_seedButton->setText(tr("Seed from selection"));
+    m_seedButton->setToolTip(tr("Recommend songs that continue the selected songs, or the current playlist"));
+    connect(m_seedButton, &QToolButton::clicked, this, &MainWindow::seedRecommendations);
+    seedBar->addWidget(m_recommendSeeds, 1);
+    seedBar->addWidget(m_seedButton);
+    recommendLayout->addLayout(seedBar);
+    m_recommend = new RecommendPanel;
+    connect(m_recommend, &RecommendPanel::itemActivated, this, &MainWindow::selectItem);
+    connect(m_recommend, &RecommendPanel::failed, this,
+            [this](const QString &message) { statusBar()->showMessage(tr("Recommendations: %1").arg(message), 8000); });
+    recommendLayout->addWidget(m_recommend, 1);
+    m_recommendDock = dock(tr("Recommendations"), "recommendations", recommendations, Qt::RightDockWidgetArea);
+    tabifyDockWidget(m_inspectorDock, m_recommendDock);
+    m_inspectorDock->raise();
+
     // Jobs and import problems share the bottom.
     m_jobsPanel = new JobsPanel(m_runner);
     m_jobsDock = dock(tr("Jobs"), "jobs", m_jobsPanel, Qt::BottomDockWidgetArea);
@@ -616,6 +642,7 @@ bool MainWindow::openProject(const QString &path, QString *error)
     m_indexes.clear();
     m_indexJobs.clear();
     m_mapSet.clear();
+    m_recommendSet.clear();
     m_currentItem = 0;
     m_selection.clear();
     m_project = std::move(project);
@@ -1072,9 +1099,79 @@ void MainWindow::setCurrentSet(const QString &setName)
     if (!setName.isEmpty())
         loadNeighbourIndex(setName);
     updateInspectorIndex();
+    updateRecommendSource();
     updateActions();
     updateCounts();
     emit embeddingSetSelected(setName);
+}
+
+QString MainWindow::songSetFor(const QString &setName) const
+{
+    if (!m_project || setName.isEmpty())
+        return {};
+    // A set of songs serves as it is; a set of playlists pooled from song vectors serves through them.
+    QString name = setName;
+    for (int hop = 0; hop < 2 && !name.isEmpty(); ++hop) {
+        sql::Statement st(m_project->db(),
+                          "SELECT item_kind, coalesce(json_extract(params, '$.from'), '') FROM embedding_set WHERE name = ?");
+        st.bind(1, name);
+        if (!st.step())
+            return {};
+        if (ItemKind(st.columnInt(0)) == ItemKind::Track)
+            return name;
+        name = st.columnText(1);
+    }
+    return {};
+}
+
+void MainWindow::updateRecommendSource()
+{
+    const QString songs = songSetFor(m_mapSet);
+    m_seedButton->setEnabled(!songs.isEmpty());
+    if (songs.isEmpty()) {
+        m_recommendSeeds->setText(m_mapSet.isEmpty() ? tr("Choose a set of song or playlist vectors")
+                                                     : tr("“%1” holds no song vectors to recommend from").arg(m_mapSet));
+        return;
+    }
+    if (songs == m_recommendSet)
+        return;
+    m_recommendSet = songs;
+    m_recommend->setSource(m_project->path(), songs);
+    m_recommendSeeds->setText(tr("Recommending from “%1”: select songs or a playlist, then seed").arg(songs));
+}
+
+void MainWindow::seedRecommendations()
+{
+    if (!m_project)
+        return;
+    QList<qint64> seeds;
+    QString what;
+    try {
+        for (const qint64 id : selection()) {
+            const std::optional<ItemDetails> item = readItemDetails(*m_project, id);
+            if (!item)
+                continue;
+            if (item->kind == ItemKind::Playlist) {
+                seeds.append(QList<qint64>(item->entries.begin(), item->entries.end()));
+                what = tr("playlist “%1”").arg(item->displayName());
+            } else {
+                seeds.append(id);
+            }
+        }
+    } catch (const Error &e) {
+        statusBar()->showMessage(e.message(), 8000);
+        return;
+    }
+    if (seeds.isEmpty()) {
+        m_recommendSeeds->setText(tr("Select songs or a playlist first"));
+        return;
+    }
+    if (what.isEmpty() || selection().size() > 1)
+        what = tr("%n selected item(s)", nullptr, int(selection().size()));
+    m_recommendSeeds->setText(tr("Continuing %1 (%n seed song(s))", nullptr, int(seeds.size())).arg(what));
+    m_recommend->setSeeds(seeds);
+    m_recommendDock->show();
+    m_recommendDock->raise();
 }
 
 QString MainWindow::setForCurrentItem() const

@@ -36,6 +36,7 @@ namespace orrery::ui {
 
 class DatasetModel;
 class MapPage;
+class RecommendPanel;
 class Inspector;
 class ItemListModel;
 class ItemModel;
@@ -132,6 +133,9 @@ public:
     QWidget *mapPage() const { return m_mapPage; }
     /// The map tab (the same widget as mapPage()).
     MapPage *map() const { return m_map; }
+    RecommendPanel *recommendPanel() const { return m_recommend; }
+    /// Seeds the recommendations with the selection (a playlist brings its songs).
+    void recommendFromSelection() { seedRecommendations(); }
     /// Writes the map page as PNG or SVG (by the file's suffix); false (with the reason) when the
     /// map has no points yet or the file cannot be written.
     bool exportMapImage(const QString &path, QString *error = nullptr);
@@ -209,6 +213,11 @@ protected:
 private:
     /// The centre's first page: the map (MapPage), wired to the window's signals.
     QWidget *createMapPage();
+    /// The set of song vectors recommendations for `setName` come from: itself when it holds
+    /// songs, the set it was pooled from when it holds playlists; empty when neither.
+    QString songSetFor(const QString &setName) const;
+    void updateRecommendSource();
+    void seedRecommendations();
     void createActions();
     void createWidgets();
     void createDocks();
@@ -271,6 +280,11 @@ private:
     QTabWidget *m_tabs = nullptr;
     QWidget *m_mapPage = nullptr;
     MapPage *m_map = nullptr;
+    RecommendPanel *m_recommend = nullptr;
+    QDockWidget *m_recommendDock = nullptr;
+    QLabel *m_recommendSeeds = nullptr;
+    QToolButton *m_seedButton = nullptr;
+    QString m_recommendSet; ///< the song set m_recommend was given
     QDockWidget *m_datasetDock = nullptr;
     QDockWidget *m_searchDock = nullptr;
     QDockWidget *m_inspectorDock = nullptr;

@@ -114,7 +114,6 @@ int runBench(const QStringList &args)
                            "  import   import an MPD-schema corpus end to end\n"
                            "  index    time single-thread queries of a set's stored neighbour index\n"
                            "  map      time map frames at 1M and 2M points against QPainter::drawPoints\n"
-
                            "  recommend  time single-thread recommendation queries on a large synthetic catalogue\n"));
         return which.isEmpty() ? Usage : Ok;
     }
