@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSlider>
+#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -24,9 +25,12 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     m_view->setLabels([this](qint64 row) { return labelOf(row); });
     m_view->setCaptions([this](qint64 row) { return labelOf(row); });
 
-    auto *bar = new QHBoxLayout;
+    // A tool bar rather than a row of widgets: when the map is narrow its controls fold into the
+    // bar's extension menu instead of widening the window.
+    auto *bar = new QToolBar;
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->setMovable(false);
     const int spacing = style()->pixelMetric(QStyle::PM_LayoutHorizontalSpacing);
-    bar->setContentsMargins(spacing, spacing / 2, spacing, spacing / 2);
     auto *group = new QActionGroup(this);
     const auto modeButton = [&](const QString &text, const QString &tip, ScatterView::Mode mode, const QKeySequence &key) {
         auto *action = new QAction(text, group);
@@ -36,10 +40,7 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         addAction(action);
         connect(action, &QAction::triggered, this, [this, mode] { m_view->setInteractionMode(mode); });
-        auto *button = new QToolButton;
-        button->setDefaultAction(action);
-        button->setAutoRaise(true);
-        bar->addWidget(button);
+        bar->addAction(action);
         return action;
     };
     modeButton(tr("Pan"), tr("Drag to pan, wheel to zoom, click to select"), ScatterView::Mode::Pan,
@@ -49,13 +50,9 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
                QKeySequence(Qt::Key_B));
     modeButton(tr("Lasso"), tr("Draw around points to select (or Alt-drag in any mode)"),
                ScatterView::Mode::LassoSelect, QKeySequence(Qt::Key_L));
-    auto *fit = new QToolButton;
-    fit->setText(tr("Fit"));
+    QAction *fit = bar->addAction(tr("Fit"), m_view, &ScatterView::fitToData);
     fit->setToolTip(tr("Show every point (Home)"));
-    fit->setAutoRaise(true);
-    connect(fit, &QToolButton::clicked, m_view, &ScatterView::fitToData);
-    bar->addWidget(fit);
-    bar->addSpacing(spacing * 2);
+    bar->addSeparator();
 
     bar->addWidget(new QLabel(tr("Colour by")));
     m_colour = new QComboBox;
@@ -71,7 +68,7 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     connect(m_colour, &QComboBox::activated, this,
             [this](int index) { setColourBy(ColourBy(m_colour->itemData(index).toInt())); });
     bar->addWidget(m_colour);
-    bar->addSpacing(spacing * 2);
+    bar->addSeparator();
 
     bar->addWidget(new QLabel(tr("Size")));
     m_size = new QSlider(Qt::Horizontal);
@@ -89,15 +86,19 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     connect(m_density, &QToolButton::toggled, this,
             [this](bool on) { m_view->setDensityMode(on ? DensityMode::On : DensityMode::Auto); });
     bar->addWidget(m_density);
-    bar->addStretch(1);
     m_caption = new QLabel;
     m_caption->setForegroundRole(QPalette::PlaceholderText);
+    m_caption->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_caption->setContentsMargins(spacing, 0, spacing, 0);
+    auto *stretch = new QWidget;
+    stretch->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(stretch);
     bar->addWidget(m_caption);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addLayout(bar);
+    layout->addWidget(bar);
     layout->addWidget(m_view, 1);
 
     connect(m_view, &ScatterView::clicked, this, [this](qint64 row) { emit itemClicked(row >= 0 ? m_view->idOf(row) : 0); });

@@ -2,6 +2,7 @@
 
 #include "embed/embeddingset.h"
 #include "embed/sgns.h"
+#include "embed/sgnsset.h"
 #include "store/corpus.h"
 #include "store/project.h"
 
@@ -44,21 +45,6 @@ bool readOption(const QCommandLineParser &parser, const QString &verb, const cha
     }
     *target = T(v);
     return true;
-}
-
-QJsonObject paramsJson(const SgnsOptions &o)
-{
-    return {{QStringLiteral("dim"), o.dim},
-            {QStringLiteral("window"), o.window},
-            {QStringLiteral("negative"), o.negative},
-            {QStringLiteral("ns_exponent"), o.nsExponent},
-            {QStringLiteral("sample"), o.sample},
-            {QStringLiteral("epochs"), o.epochs},
-            {QStringLiteral("min_count"), o.minCount},
-            {QStringLiteral("alpha"), o.alpha},
-            {QStringLiteral("min_alpha"), o.minAlpha},
-            {QStringLiteral("threads"), o.threads},
-            {QStringLiteral("seed"), qint64(o.seed)}};
 }
 
 } // namespace
@@ -153,31 +139,13 @@ int runTrain(const QStringList &args)
         SgnsResult r = trainSgns(corpus, o, job);
         endProgress();
 
-        EmbeddingSet set;
+        const SgnsStats stats = r.stats;
+        const double lastLoss = stats.epochLoss.empty() ? 0.0 : stats.epochLoss.back();
+        EmbeddingSet set = sgnsEmbeddingSet(project, std::move(r), o);
         set.name = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name")) : datasetName + u"/sgns";
         set.datasetId = info->id;
-        set.method = QStringLiteral("sgns");
-        {
-            sql::Statement st(project.db(), "SELECT kind FROM item WHERE id = ?");
-            st.bind(1, r.ids.front());
-            set.kind = st.step() ? ItemKind(st.columnInt(0)) : ItemKind::Vector;
-        }
-        set.params = paramsJson(o);
-        QJsonArray losses;
-        for (const double l : r.stats.epochLoss)
-            losses.append(l);
-        set.stats = {{QStringLiteral("tokens"), r.stats.tokens},
-                     {QStringLiteral("seconds"), r.stats.seconds},
-                     {QStringLiteral("tokens_per_s"), r.stats.tokensPerSecond},
-                     {QStringLiteral("epoch_loss"), losses},
-                     {QStringLiteral("vocabulary"), r.stats.vocabulary},
-                     {QStringLiteral("skipped_rare"), r.stats.skippedRare}};
-        set.dim = r.dim;
-        set.ids = std::move(r.ids);
-        set.vectors = std::move(r.vectors);
         saveEmbeddingSet(project, set, parser.isSet(QStringLiteral("replace")));
 
-        const double lastLoss = r.stats.epochLoss.empty() ? 0.0 : r.stats.epochLoss.back();
         if (parser.isSet(QStringLiteral("json"))) {
             QJsonObject o2 = set.stats;
             o2.insert(QStringLiteral("set"), set.name);
@@ -196,9 +164,9 @@ int runTrain(const QStringList &args)
                     .arg(toString(set.kind))
                     .arg(set.dim)
                     .arg(o.epochs)
-                    .arg(r.stats.tokens)
-                    .arg(r.stats.seconds, 0, 'f', 2)
-                    .arg(r.stats.tokensPerSecond, 0, 'f', 0)
+                    .arg(stats.tokens)
+                    .arg(stats.seconds, 0, 'f', 2)
+                    .arg(stats.tokensPerSecond, 0, 'f', 0)
                     .arg(lastLoss, 0, 'f', 4));
         }
         return Ok;

@@ -268,36 +268,25 @@ EmbeddingSet lsaCorpus(const Corpus &corpus, const std::vector<QString> &words, 
         {QStringLiteral("stop_words_dropped"), stopped}, {QStringLiteral("empty_documents"), emptyDocuments},
         {QStringLiteral("singular_values"), singular},   {QStringLiteral("seconds"), double(clock.elapsed()) / 1000.0}};
 
-    if (wordVectors) {
-        EmbeddingSet &w = *wordVectors;
-        w = EmbeddingSet();
-        w.kind = ItemKind::Word;
-        w.method = QStringLiteral("lsa-words");
-        w.params = out.params;
-        w.dim = out.dim;
-        w.ids.reserve(terms.size());
+    // Term rows over the kept terms, as `method`, from an (terms × k) matrix.
+    const auto termSet = [&](EmbeddingSet &t, const char *method, const auto &rows) {
+        t = EmbeddingSet();
+        t.kind = ItemKind::Word;
+        t.method = QString::fromLatin1(method);
+        t.params = out.params;
+        t.dim = out.dim;
+        t.ids.reserve(terms.size());
         for (const qint32 v : terms)
-            w.ids.push_back(corpus.vocab[size_t(v)]);
-        w.vectors.assign(w.ids.size() * size_t(w.dim), 0.0f);
+            t.ids.push_back(corpus.vocab[size_t(v)]);
+        t.vectors.assign(t.ids.size() * size_t(t.dim), 0.0f);
         if (k > 0)
-            w.matrix() = svd.v * svd.s.asDiagonal();
-    }
-    if (queryTerms) {
-        EmbeddingSet &q = *queryTerms;
-        q = EmbeddingSet();
-        q.kind = ItemKind::Word;
-        q.method = QStringLiteral("lsa-terms");
-        q.params = out.params;
-        q.dim = out.dim;
-        q.ids.reserve(terms.size());
-        for (const qint32 v : terms)
-            q.ids.push_back(corpus.vocab[size_t(v)]);
-        q.vectors.assign(q.ids.size() * size_t(q.dim), 0.0f);
-        if (k > 0) {
-            Eigen::Map<const Eigen::VectorXf> weights(idf.data(), Eigen::Index(idf.size()));
-            q.matrix() = weights.asDiagonal() * svd.v;
-        }
-    }
+            t.matrix() = rows;
+    };
+    if (wordVectors)
+        termSet(*wordVectors, "lsa-words", svd.v * svd.s.asDiagonal());
+    if (queryTerms)
+        termSet(*queryTerms, "lsa-terms",
+                Eigen::Map<const Eigen::VectorXf>(idf.data(), Eigen::Index(idf.size())).asDiagonal() * svd.v);
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "embed/lsa.h"
 #include "embed/mbat.h"
 #include "embed/sgns.h"
+#include "embed/sgnsset.h"
 #include "store/corpus.h"
 #include "store/project.h"
 
@@ -34,16 +35,6 @@ bool hasSet(const QList<EmbeddingSetInfo> &sets, const QString &name)
     return std::any_of(sets.begin(), sets.end(), [&](const EmbeddingSetInfo &s) { return s.name == name; });
 }
 
-QJsonObject sgnsParams(const SgnsOptions &o)
-{
-    return {{QStringLiteral("dim"), o.dim},         {QStringLiteral("window"), o.window},
-            {QStringLiteral("negative"), o.negative}, {QStringLiteral("ns_exponent"), o.nsExponent},
-            {QStringLiteral("sample"), o.sample},   {QStringLiteral("epochs"), o.epochs},
-            {QStringLiteral("min_count"), o.minCount}, {QStringLiteral("alpha"), o.alpha},
-            {QStringLiteral("threads"), o.threads}, {QStringLiteral("seed"), QString::number(o.seed)},
-            {QStringLiteral("by"), QStringLiteral("map plan")}};
-}
-
 EmbeddingSet trainStep(Project &project, const EmbedStep &step, JobContext &job)
 {
     const DatasetInfo info = datasetInfo(project, step.datasetId);
@@ -53,27 +44,8 @@ EmbeddingSet trainStep(Project &project, const EmbedStep &step, JobContext &job)
     const Corpus corpus = loadCorpus(project, step.datasetId, job);
     if (corpus.tokens.empty())
         throw Error(QStringLiteral("dataset \"%1\" has no sequences to train on").arg(info.name));
-    SgnsResult r = trainSgns(corpus, options, job);
-    EmbeddingSet set;
-    set.method = QStringLiteral("sgns");
-    {
-        sql::Statement st(project.db(), "SELECT kind FROM item WHERE id = ?");
-        st.bind(1, r.ids.front());
-        set.kind = st.step() ? ItemKind(st.columnInt(0)) : ItemKind::Vector;
-    }
-    set.params = sgnsParams(options);
-    QJsonArray losses;
-    for (const double l : r.stats.epochLoss)
-        losses.append(l);
-    set.stats = {{QStringLiteral("tokens"), r.stats.tokens},
-                 {QStringLiteral("seconds"), r.stats.seconds},
-                 {QStringLiteral("tokens_per_s"), r.stats.tokensPerSecond},
-                 {QStringLiteral("epoch_loss"), losses},
-                 {QStringLiteral("vocabulary"), r.stats.vocabulary},
-                 {QStringLiteral("skipped_rare"), r.stats.skippedRare}};
-    set.dim = r.dim;
-    set.ids = std::move(r.ids);
-    set.vectors = std::move(r.vectors);
+    EmbeddingSet set = sgnsEmbeddingSet(project, trainSgns(corpus, options, job), options);
+    set.params.insert(QStringLiteral("by"), QStringLiteral("map plan"));
     return set;
 }
 
