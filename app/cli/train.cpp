@@ -171,7 +171,8 @@ int runTrain(const QStringList &args)
                      {QStringLiteral("tokens_per_s"), r.stats.tokensPerSecond},
                      {QStringLiteral("epoch_loss"), losses},
                      {QStringLiteral("vocabulary"), r.stats.vocabulary},
-                     {QStringLiteral("skipped_rare"), r.stats.skippedRare}};
+                     {QStringLiteral("skipped_rare"), r.stats.skippedRare},
+                     {QStringLiteral("sample_applied"), r.stats.sample}};
         set.dim = r.dim;
         set.ids = std::move(r.ids);
         set.vectors = std::move(r.vectors);
