@@ -4,6 +4,8 @@
 #include "embed/sgns.h"
 #include "index/exactknn.h"
 #include "io/exporter.h"
+#include "io/sample.h"
+#include "io/synth.h"
 #include "store/corpus.h"
 #include "testutil.h"
 
@@ -194,6 +196,79 @@ Run cli(const QStringList &args)
     p.waitForFinished(120000);
     return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
             p.readAllStandardError()};
+}
+
+/// The genre a synthetic playlist names in its description ("rock and pop") or, failing that, its
+/// title ("rock Chill"), as an index for synthGenreName; -1 when it names none.
+int namedGenre(const QString &description, const QString &title, int genres)
+{
+    for (const QString &text : {description, title}) {
+        int best = -1;
+        qsizetype bestLength = 0;
+        for (int g = 0; g < genres; ++g) {
+            const QString name = io::synthGenreName(g);
+            if (text.startsWith(name) && name.size() > bestLength
+                && (text.size() == name.size() || text[name.size()] == u' ')) {
+                best = g;
+                bestLength = name.size();
+            }
+        }
+        if (best >= 0)
+            return best;
+    }
+    return -1;
+}
+
+/// A genre for each vocabulary item of a synthetic MPD corpus: the genre most often named by the
+/// playlists that hold songs of its artist (the generator's genres belong to artists), else -1.
+std::vector<int> songGenres(Project &project, const Corpus &corpus, int genres)
+{
+    std::vector<QString> artist(corpus.vocab.size());
+    {
+        sql::Statement st(project.db(), "SELECT artist FROM item WHERE id = ?");
+        for (size_t i = 0; i < corpus.vocab.size(); ++i) {
+            st.reset();
+            st.bind(1, corpus.vocab[i]);
+            if (st.step())
+                artist[i] = st.columnText(0);
+        }
+    }
+    QHash<QString, std::vector<int>> votes;
+    sql::Statement st(project.db(), "SELECT title, attrs FROM item WHERE id = ?");
+    for (qint64 s = 0; s < corpus.sequences(); ++s) {
+        st.reset();
+        st.bind(1, corpus.sequenceIds[size_t(s)]);
+        if (!st.step())
+            continue;
+        const QJsonObject attrs = QJsonDocument::fromJson(st.columnText(1).toUtf8()).object();
+        const int g = namedGenre(attrs.value(QStringLiteral("description")).toString(), st.columnText(0), genres);
+        if (g < 0)
+            continue;
+        for (const qint32 *p = corpus.begin(s); p != corpus.end(s); ++p) {
+            std::vector<int> &v = votes[artist[size_t(*p)]];
+            v.resize(size_t(genres));
+            ++v[size_t(g)];
+        }
+    }
+    std::vector<int> out(corpus.vocab.size(), -1);
+    for (size_t i = 0; i < out.size(); ++i) {
+        const auto it = votes.constFind(artist[i]);
+        if (it != votes.cend())
+            out[i] = int(std::max_element(it->begin(), it->end()) - it->begin());
+    }
+    return out;
+}
+
+double cosine(const SgnsResult &r, size_t a, size_t b)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (int d = 0; d < r.dim; ++d) {
+        const double x = r.vectors[a * size_t(r.dim) + size_t(d)], y = r.vectors[b * size_t(r.dim) + size_t(d)];
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+    }
+    return ab / std::sqrt(aa * bb);
 }
 
 SgnsOptions smallOptions()
@@ -398,6 +473,71 @@ private Q_SLOTS:
         // for 1.3 times random and nearly half the room above it (measured 0.847: 1.42 times, 62%).
         QVERIFY2(t.neighbours >= 1.3 * t.random && t.neighbours - t.random >= 0.45 * (1 - t.random),
                  qPrintable(QStringLiteral("%1 vs %2").arg(t.neighbours).arg(t.random)));
+    }
+
+    void sampleProjectNeighboursDistinguishable()
+    {
+        // The generated sample project's 300 playlists (18.9k entries) with the playlist defaults:
+        // word2vec's sub-sampling at 1e-5 once kept 15% of the tokens here and left every song
+        // vector along one direction (all cosines > 0.99, measured median 0.998, 10-NN genre
+        // agreement 0.79); with the threshold's floor the median is 0.37 and the agreement 0.999.
+        QTemporaryDir dir;
+        JobContext job;
+        const QString path = io::createSampleProject(dir.filePath(QStringLiteral("sample.orrery")), job);
+        Project project(path);
+        const qint64 dataset = project.datasetId(QString::fromUtf8(io::samplePlaylistsName));
+        QVERIFY(dataset > 0);
+        const Corpus corpus = loadCorpus(project, dataset, job);
+        SgnsOptions o = SgnsOptions::forPlaylists();
+        o.threads = 1;
+        o.seed = 3;
+        const SgnsResult r = trainSgns(corpus, o, job);
+        QCOMPARE(r.stats.vocabulary, qint64(corpus.vocab.size()));
+        const double tokens = double(corpus.tokens.size());
+        QVERIFY2(o.sample * tokens < 2 && std::abs(r.stats.sample * tokens - 2) < 1e-9,
+                 qPrintable(QStringLiteral("threshold %1 over %2 tokens").arg(r.stats.sample).arg(tokens)));
+
+        const size_t n = r.ids.size();
+        Random rng(99);
+        std::vector<double> pairs;
+        for (int i = 0; i < 20000; ++i) {
+            const size_t a = size_t(rng.below(n)), b = size_t(rng.below(n));
+            if (a != b)
+                pairs.push_back(cosine(r, a, b));
+        }
+        std::nth_element(pairs.begin(), pairs.begin() + qsizetype(pairs.size() / 2), pairs.end());
+        const double median = pairs[pairs.size() / 2];
+
+        // Songs in corpus order, as the result's rows are.
+        std::vector<int> genre = songGenres(project, corpus, 8);
+        QHash<qint64, int> genreOf;
+        for (size_t i = 0; i < corpus.vocab.size(); ++i)
+            genreOf.insert(corpus.vocab[i], genre[i]);
+        std::vector<double> share(8, 0.0);
+        qint64 labelled = 0, hits = 0, judged = 0;
+        const Neighbours nn = exactKnn(matrixOf(r), 10, job);
+        for (size_t i = 0; i < n; ++i) {
+            const int g = genreOf.value(r.ids[i], -1);
+            if (g < 0)
+                continue;
+            ++labelled;
+            share[size_t(g)] += 1;
+            for (int j = 0; j < nn.k; ++j) {
+                const int other = genreOf.value(r.ids[size_t(nn.of(qint64(i))[j])], -1);
+                judged += other >= 0;
+                hits += other == g;
+            }
+        }
+        double chance = 0;
+        for (const double s : share)
+            chance += (s / double(labelled)) * (s / double(labelled));
+        const double agreement = double(hits) / double(judged);
+        qInfo("sample: %zu songs, median cosine of random pairs %.3f, 10-NN genre agreement %.3f (chance %.3f)", n,
+              median, agreement, chance);
+        QVERIFY2(labelled >= qint64(n * 9 / 10), qPrintable(QStringLiteral("%1 of %2 songs with a genre").arg(labelled).arg(n)));
+        QVERIFY2(median < 0.5, qPrintable(QString::number(median)));
+        QVERIFY2(agreement >= 0.9 && agreement >= 4 * chance,
+                 qPrintable(QStringLiteral("%1 (chance %2)").arg(agreement).arg(chance)));
     }
 
     void bbcWordSimilarity()

@@ -14,7 +14,11 @@ struct SgnsOptions {
     int window = 5;           ///< largest context distance; each position draws its own from 1..window
     int negative = 5;         ///< negative samples per positive pair
     double nsExponent = 0.75; ///< α of the count^α noise distribution; any real, negative oversamples rare items
-    double sample = 1e-3;     ///< sub-sampling threshold t of frequent items, 0 = keep every token
+    /// Sub-sampling threshold t of frequent items, 0 = keep every token. A token of an item seen
+    /// f times in a corpus of N tokens is kept with probability (√(f/tN) + 1)·tN/f; tN is raised
+    /// to at least 2 occurrences (t to 2/N), so that a small corpus keeps its items seen up to 5
+    /// times (see SgnsStats::sample).
+    double sample = 1e-3;
     int epochs = 5;
     int minCount = 5;         ///< items occurring fewer times are left out of the vocabulary and the sequences
     double alpha = 0.025;     ///< learning rate at the start, decaying linearly to minAlpha
@@ -36,6 +40,7 @@ struct SgnsStats {
     std::vector<double> epochLoss; ///< per epoch: mean over positive pairs of -log σ(pos) - Σ log σ(-neg)
     qint64 vocabulary = 0;         ///< items that got a vector
     qint64 skippedRare = 0;        ///< items left out for occurring fewer than minCount times
+    double sample = 0;             ///< the sub-sampling threshold applied: options.sample, raised to 2/N if lower
 };
 
 /// Input ("word") vectors of the trained vocabulary: row i belongs to item ids[i].

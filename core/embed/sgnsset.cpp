@@ -42,7 +42,8 @@ EmbeddingSet sgnsEmbeddingSet(Project &project, SgnsResult r, const SgnsOptions 
                  {QStringLiteral("tokens_per_s"), r.stats.tokensPerSecond},
                  {QStringLiteral("epoch_loss"), losses},
                  {QStringLiteral("vocabulary"), r.stats.vocabulary},
-                 {QStringLiteral("skipped_rare"), r.stats.skippedRare}};
+                 {QStringLiteral("skipped_rare"), r.stats.skippedRare},
+                 {QStringLiteral("sample_applied"), r.stats.sample}};
     set.dim = r.dim;
     set.ids = std::move(r.ids);
     set.vectors = std::move(r.vectors);
