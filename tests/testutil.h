@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,6 +25,23 @@ inline QString sharedData(const QString &sub = {})
     const QString shared = orrery::test::sharedData(QStringLiteral(sub));                                              \
     if (shared.isEmpty() || !QFileInfo::exists(shared))                                                                \
         QSKIP("../shared/data is absent");
+
+/// What a run of orrery-cli (ORRERY_CLI) left: exit code (-1 after a crash or a time-out) and output.
+struct Run {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+/// Runs orrery-cli with `args` and waits up to `timeoutMs` for it.
+inline Run cli(const QStringList &args, int timeoutMs)
+{
+    QProcess p;
+    p.start(QString::fromUtf8(ORRERY_CLI), args);
+    p.waitForFinished(timeoutMs);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
 
 inline QString fixture(const QString &rel)
 {

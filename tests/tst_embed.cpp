@@ -136,19 +136,11 @@ double knnAgreement(const EmbeddingSet &set, const std::vector<int> &labels, int
     return labelAgreement(nn, labels);
 }
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using test::Run;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QString::fromUtf8(ORRERY_CLI), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return test::cli(args, 120000);
 }
 
 std::optional<EmbeddingSetInfo> setInfo(const Project &project, const QString &name)

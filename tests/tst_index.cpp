@@ -149,19 +149,11 @@ bool sameResults(const std::vector<Neighbour> &a, const std::vector<Neighbour> &
     return a == b;
 }
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using test::Run;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QString::fromUtf8(ORRERY_CLI), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return test::cli(args, 120000);
 }
 
 } // namespace

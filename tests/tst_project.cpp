@@ -234,19 +234,11 @@ bool allFinite(const std::vector<double> &xy)
     return std::all_of(xy.begin(), xy.end(), [](double v) { return std::isfinite(v); });
 }
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using test::Run;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QString::fromUtf8(ORRERY_CLI), args);
-    p.waitForFinished(300000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return test::cli(args, 300000);
 }
 
 } // namespace

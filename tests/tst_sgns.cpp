@@ -183,19 +183,11 @@ WordSim wordSim(Project &project, const SgnsResult &r, const QString &file)
     return wordSim(itemKeys(project, r.ids), r.vectors, r.dim, file);
 }
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using test::Run;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QString::fromUtf8(ORRERY_CLI), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return test::cli(args, 120000);
 }
 
 /// The genre a synthetic playlist names in its description ("rock and pop") or, failing that, its
