@@ -208,7 +208,9 @@ RecommendPanel::RecommendPanel(QWidget *parent)
     m_pool.setMaxThreadCount(1);
     m_method = new QComboBox(this);
     for (const auto &[method, label] :
-         {std::pair {RecommendMethod::Blend, tr("Blend")}, std::pair {RecommendMethod::Cooccurrence, tr("Co-occurrence")},
+         {std::pair {RecommendMethod::Blend, tr("Blend")},
+          std::pair {RecommendMethod::PlaylistKnn, tr("Similar playlists")},
+          std::pair {RecommendMethod::Cooccurrence, tr("Co-occurrence")},
           std::pair {RecommendMethod::Attention, tr("Attention (per mood)")},
           std::pair {RecommendMethod::Centroid, tr("Centroid")}, std::pair {RecommendMethod::Popularity, tr("Popularity")}})
         m_method->addItem(label, int(method));

@@ -125,7 +125,7 @@ int benchRecommend(const QStringList &args)
         QJsonObject methods;
         for (const RecommendMethod m : {RecommendMethod::Popularity, RecommendMethod::Centroid,
                                         RecommendMethod::Attention, RecommendMethod::Cooccurrence,
-                                        RecommendMethod::Blend}) {
+                                        RecommendMethod::PlaylistKnn, RecommendMethod::Blend}) {
             std::vector<double> ms;
             for (const RecommendRequest &r : requests) {
                 QElapsedTimer t;

@@ -42,7 +42,7 @@ int runEvaluate(const QStringList &args)
     parser.addOption({QStringLiteral("n"), QStringLiteral("Results per playlist (default 500)."), QStringLiteral("N"),
                       QStringLiteral("500")});
     parser.addOption({QStringLiteral("methods"),
-                      QStringLiteral("Comma-separated recommenders (default popularity,centroid,attention,cooc,blend)."),
+                      QStringLiteral("Comma-separated recommenders (default popularity,centroid,attention,cooc,pknn,blend)."),
                       QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("Query and build threads (default 2)."),
                       QStringLiteral("N"), QStringLiteral("2")});
@@ -202,11 +202,12 @@ int runEvaluate(const QStringList &args)
                            .arg(options.seedsK)
                            .arg(options.results)
                            .arg(report.vectors);
-        text += QStringLiteral("blend weights (popularity, centroid, attention, cooc): %1, %2, %3, %4%5\n\n")
+        text += QStringLiteral("blend weights (popularity, centroid, attention, cooc, pknn): %1, %2, %3, %4, %5%6\n\n")
                     .arg(report.blend.popularity)
                     .arg(report.blend.centroid)
                     .arg(report.blend.attention)
                     .arg(report.blend.cooccurrence)
+                    .arg(report.blend.playlists)
                     .arg(report.tuneSeconds > 0 ? QStringLiteral(" (tuned on validation)") : QString());
         text += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                     .arg(QStringLiteral("method"), -12)

@@ -42,13 +42,28 @@ void addRecommenderOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("per-seed"),
                       QStringLiteral("Index neighbours fetched around each seed (default %1).").arg(d.candidatesPerSeed),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("pknn-neighbours"),
+                      QStringLiteral("Playlist neighbours: the most similar training playlists that vote "
+                                     "(default %1).")
+                          .arg(d.playlistKnn.neighbours),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("pknn-length"),
+                      QStringLiteral("Playlist neighbours: similarity = shared seeds' idf / length^X (default %1).")
+                          .arg(d.playlistKnn.lengthExponent),
+                      QStringLiteral("X")});
+    parser.addOption({QStringLiteral("pknn-power"),
+                      QStringLiteral("Playlist neighbours: a neighbour votes similarity^X (default %1).")
+                          .arg(d.playlistKnn.power),
+                      QStringLiteral("X")});
     parser.addOption({QStringLiteral("blend-weights"),
-                      QStringLiteral("Blend weights popularity,centroid,attention,cooc (default %1,%2,%3,%4).")
+                      QStringLiteral("Blend weights popularity,centroid,attention,cooc,pknn (default "
+                                     "%1,%2,%3,%4,%5).")
                           .arg(d.blend.popularity)
                           .arg(d.blend.centroid)
                           .arg(d.blend.attention)
-                          .arg(d.blend.cooccurrence),
-                      QStringLiteral("P,C,A,O")});
+                          .arg(d.blend.cooccurrence)
+                          .arg(d.blend.playlists),
+                      QStringLiteral("P,C,A,O,K")});
 }
 
 bool readRecommenderOptions(const QCommandLineParser &parser, const QString &verb, RecommenderParams *params)
@@ -71,22 +86,26 @@ bool readRecommenderOptions(const QCommandLineParser &parser, const QString &ver
         return true;
     };
     double window = params->coocWindow, perSeed = params->candidatesPerSeed;
+    double playlists = params->playlistKnn.neighbours;
     if (!number("tau", -1, 1, &params->tau) || !number("gamma", 0, 16, &params->gamma)
         || !number("window", 0, 1e6, &window) || !number("beta", 0, 1, &params->coocBeta)
-        || !number("per-seed", 1, 100000, &perSeed))
+        || !number("per-seed", 1, 100000, &perSeed) || !number("pknn-neighbours", 1, 1e6, &playlists)
+        || !number("pknn-length", 0, 4, &params->playlistKnn.lengthExponent)
+        || !number("pknn-power", 0, 16, &params->playlistKnn.power))
         return false;
     params->coocWindow = int(window);
     params->candidatesPerSeed = int(perSeed);
+    params->playlistKnn.neighbours = int(playlists);
     if (parser.isSet(QStringLiteral("blend-weights"))) {
         const QStringList parts = parser.value(QStringLiteral("blend-weights")).split(u',');
-        std::array<double, 4> w {};
-        bool ok = parts.size() == 4;
-        for (int i = 0; ok && i < 4; ++i) {
+        std::array<double, BlendWeights::size> w {};
+        bool ok = parts.size() == BlendWeights::size;
+        for (int i = 0; ok && i < BlendWeights::size; ++i) {
             w[size_t(i)] = parts[i].toDouble(&ok);
             ok = ok && w[size_t(i)] >= 0;
         }
         if (!ok) {
-            err(verb + QStringLiteral(": --blend-weights expects four non-negative numbers P,C,A,O\n"));
+            err(verb + QStringLiteral(": --blend-weights expects five non-negative numbers P,C,A,O,K\n"));
             return false;
         }
         params->blend = BlendWeights::fromArray(w);

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <numeric>
 #include <atomic>
 #include <cmath>
 #include <exception>
@@ -264,11 +265,12 @@ BlendWeights tuneBlend(const Recommender &recommender, const std::vector<Continu
 {
     // Each case's candidates are scored once; a weight vector then only re-ranks them.
     struct Prepared {
-        std::array<std::vector<float>, 4> components;
+        std::array<std::vector<float>, BlendWeights::size> components;
         std::vector<char> relevant; ///< per candidate
         std::vector<char> excluded; ///< seeds
         qint64 relevantCount = 0;
     };
+    using Weights = std::array<double, BlendWeights::size>;
     std::vector<Prepared> prepared(cases.size());
     parallelFor(qint64(cases.size()), threads, job, [&](qint64 i) {
         const ContinuationCase &c = cases[size_t(i)];
@@ -287,11 +289,11 @@ BlendWeights tuneBlend(const Recommender &recommender, const std::vector<Continu
             p.relevant[j] = relevant.count(ids[j]) ? 1 : 0;
             p.excluded[j] = seeds.count(ids[j]) ? 1 : 0;
         }
-        for (size_t k = 0; k < 4; ++k)
+        for (size_t k = 0; k < BlendWeights::size; ++k)
             p.components[k] = std::move(scores.components[k]);
     });
 
-    const auto means = [&](const std::array<double, 4> &w) {
+    const auto means = [&](const Weights &w) {
         std::vector<std::pair<double, double>> partial(size_t(std::max(1, threads)), {0.0, 0.0});
         JobContext quiet;
         parallelFor(qint64(prepared.size()), threads, quiet, [&](qint64 i) {
@@ -303,7 +305,7 @@ BlendWeights tuneBlend(const Recommender &recommender, const std::vector<Continu
                 if (p.excluded[j])
                     continue;
                 float total = 0;
-                for (size_t k = 0; k < 4; ++k)
+                for (size_t k = 0; k < BlendWeights::size; ++k)
                     total += float(w[k]) * p.components[k][j];
                 order.emplace_back(-total, qint32(j));
             }
@@ -332,33 +334,54 @@ BlendWeights tuneBlend(const Recommender &recommender, const std::vector<Continu
         const double cases = double(std::max<size_t>(1, prepared.size()));
         return std::pair {sum.first / cases, sum.second / cases};
     };
-    // NDCG and R-precision count alike relative to co-occurrence alone (the strongest single
-    // method in our measurements), so neither is traded away for the other.
-    const std::pair<double, double> reference = means({0, 0, 0, 1});
-    const auto objective = [&](const std::array<double, 4> &w) {
+    // Each measure is taken relative to the best single component on it, and the blend is judged
+    // by the worse of the two ratios (with a little of their mean to move along plateaus): a blend
+    // that trades R-precision for NDCG does not count as better than the best single method.
+    std::pair<double, double> reference {1e-9, 1e-9};
+    Weights bestSingle {};
+    double bestSingleSum = -1;
+    std::vector<std::pair<double, double>> singles;
+    for (size_t k = 0; k < BlendWeights::size; ++k) {
+        Weights w {};
+        w[k] = 1;
+        const auto m = means(w);
+        singles.push_back(m);
+        reference.first = std::max(reference.first, m.first);
+        reference.second = std::max(reference.second, m.second);
+    }
+    for (size_t k = 0; k < BlendWeights::size; ++k) {
+        const double sum = singles[k].first / reference.first + singles[k].second / reference.second;
+        if (sum > bestSingleSum) {
+            bestSingleSum = sum;
+            bestSingle = {};
+            bestSingle[k] = 1;
+        }
+    }
+    const auto objective = [&](const Weights &w) {
         const auto [ndcg, rPrecision] = means(w);
-        return ndcg / std::max(1e-9, reference.first) + rPrecision / std::max(1e-9, reference.second);
+        const double a = ndcg / reference.first, b = rPrecision / reference.second;
+        return std::min(a, b) + 0.1 * (a + b) / 2;
     };
 
-    // Coordinate ascent from two starts (the given weights, co-occurrence alone):
+    // Coordinate ascent from two starts (the given weights, the best single component):
     // each round tries every grid value for one weight at a time and keeps what helps.
     static constexpr double grid[] = {0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3};
-    const std::array<double, 4> starts[] = {recommender.params().blend.array(), {0, 0, 0, 1}};
+    const Weights starts[] = {recommender.params().blend.array(), bestSingle};
     constexpr int rounds = 4;
-    const qint64 steps = qint64(std::size(starts)) * rounds * 4;
-    std::array<double, 4> best = starts[0];
+    const qint64 steps = qint64(std::size(starts)) * rounds * BlendWeights::size;
+    Weights best = starts[0];
     double bestValue = objective(best);
     qint64 step = 0;
-    for (const std::array<double, 4> &start : starts) {
-        std::array<double, 4> current = start;
+    for (const Weights &start : starts) {
+        Weights current = start;
         double currentValue = objective(current);
         for (int round = 0; round < rounds; ++round) {
             bool improved = false;
-            for (size_t k = 0; k < 4; ++k) {
+            for (size_t k = 0; k < BlendWeights::size; ++k) {
                 for (const double v : grid) {
-                    std::array<double, 4> w = current;
+                    Weights w = current;
                     w[k] = v;
-                    if (w == current || (w[0] + w[1] + w[2] + w[3]) <= 0)
+                    if (w == current || std::accumulate(w.begin(), w.end(), 0.0) <= 0)
                         continue;
                     const double value = objective(w);
                     if (value > currentValue + 1e-9) {
@@ -397,7 +420,8 @@ QJsonObject EvaluationReport::toJson() const
              QJsonObject {{QStringLiteral("popularity"), blend.popularity},
                           {QStringLiteral("centroid"), blend.centroid},
                           {QStringLiteral("attention"), blend.attention},
-                          {QStringLiteral("cooc"), blend.cooccurrence}}},
+                          {QStringLiteral("cooc"), blend.cooccurrence},
+                          {QStringLiteral("pknn"), blend.playlists}}},
             {QStringLiteral("methods"), list}};
 }
 

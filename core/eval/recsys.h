@@ -87,7 +87,7 @@ struct EvaluationOptions {
     bool reportValidation = false; ///< report on the validation playlists instead of the test ones (for tuning defaults)
     std::vector<RecommendMethod> methods = {RecommendMethod::Popularity, RecommendMethod::Centroid,
                                             RecommendMethod::Attention, RecommendMethod::Cooccurrence,
-                                            RecommendMethod::Blend};
+                                            RecommendMethod::PlaylistKnn, RecommendMethod::Blend};
     RecommenderParams params;
     /// Vectors are trained with these on the training playlists only (when no set is given).
     SgnsOptions sgns = [] {

@@ -7,14 +7,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_set>
 
 namespace orrery {
 
 namespace {
 
-constexpr int Components = 4;
-enum Component { Pop = 0, Cent = 1, Attn = 2, Cooc = 3 };
+constexpr int Components = BlendWeights::size;
+enum Component { Pop = 0, Cent = 1, Attn = 2, Cooc = 3, Pknn = 4 };
 
 const struct {
     RecommendMethod method;
@@ -22,7 +23,7 @@ const struct {
 } methodNames[] = {
     {RecommendMethod::Popularity, "popularity"}, {RecommendMethod::Centroid, "centroid"},
     {RecommendMethod::Attention, "attention"},   {RecommendMethod::Cooccurrence, "cooc"},
-    {RecommendMethod::Blend, "blend"},
+    {RecommendMethod::PlaylistKnn, "pknn"},      {RecommendMethod::Blend, "blend"},
 };
 
 float dot(const float *a, const float *b, int dim)
@@ -75,6 +76,8 @@ struct Recommender::Query {
     std::vector<float> indexQuery;    ///< the centroid in the index's space (raw rows for a stored index)
     std::unordered_set<qint32> excluded;
     int n = 0;
+    /// Playlist-kNN scores, computed on first use (candidates and scoring share them).
+    mutable std::optional<std::vector<PlaylistKnnScore>> playlistKnn;
 };
 
 Recommender::Recommender(const Corpus &training, const EmbeddingSet *set, std::shared_ptr<const VectorIndex> index,
@@ -182,6 +185,18 @@ Recommender::Recommender(const Corpus &training, const EmbeddingSet *set, std::s
             m_coocSim[size_t(to)] = lists.similarity[size_t(o)];
         }
     }
+
+    std::vector<qint32> members(training.tokens.size());
+    for (size_t t = 0; t < members.size(); ++t)
+        members[t] = slotOfVocab[size_t(training.tokens[t])];
+    m_playlistKnn = PlaylistKnn(training.offsets, members, qint32(m_ids.size()));
+}
+
+const std::vector<PlaylistKnnScore> &Recommender::playlistNeighbours(const Query &q) const
+{
+    if (!q.playlistKnn)
+        q.playlistKnn = m_playlistKnn.score(q.seeds, m_params.playlistKnn);
+    return *q.playlistKnn;
 }
 
 Recommender::~Recommender() = default;
@@ -343,6 +358,10 @@ std::vector<qint32> Recommender::candidates(RecommendMethod method, const Query 
             out.insert(out.end(), near.begin(), near.end());
         }
     };
+    const auto fromPlaylists = [&] {
+        for (const PlaylistKnnScore &p : playlistNeighbours(q))
+            out.push_back(p.item);
+    };
     const auto cooccurring = [&] {
         for (const qint32 s : q.seeds)
             out.insert(out.end(), m_coocSlot.begin() + m_coocOffsets[size_t(s)],
@@ -356,11 +375,13 @@ std::vector<qint32> Recommender::candidates(RecommendMethod method, const Query 
         nearSeeds();
         break;
     case RecommendMethod::Cooccurrence: cooccurring(); break;
+    case RecommendMethod::PlaylistKnn: fromPlaylists(); break;
     case RecommendMethod::Blend:
         if (!q.seeds.empty()) { // without a seed the blend is the popularity list
             nearCentroid();
             nearSeeds();
             cooccurring();
+            fromPlaylists();
         }
         popular();
         break;
@@ -430,6 +451,22 @@ void Recommender::scoreComponent(int component, const Query &q, std::span<const 
                     because[it->second] = m_ids[size_t(s)];
                 }
             }
+        }
+        break;
+    }
+    case Pknn: {
+        const std::vector<PlaylistKnnScore> &scored = playlistNeighbours(q);
+        std::unordered_map<qint32, const PlaylistKnnScore *> bySlot;
+        bySlot.reserve(scored.size() * 2);
+        for (const PlaylistKnnScore &p : scored)
+            bySlot.emplace(p.item, &p);
+        for (size_t i = 0; i < cands.size(); ++i) {
+            const auto it = bySlot.find(cands[i]);
+            if (it == bySlot.end())
+                continue;
+            score[i] = it->second->score;
+            if (it->second->because >= 0)
+                because[i] = m_ids[size_t(it->second->because)];
         }
         break;
     }
@@ -550,7 +587,7 @@ std::vector<Recommendation> Recommender::rankBlend(const CandidateScores &scores
                                                    const RecommendRequest &request) const
 {
     const Query q = prepare(request);
-    const std::array<double, 4> w = weights.array();
+    const std::array<double, Components> w = weights.array();
     const size_t n = scores.internal.size();
     std::vector<std::pair<qint32, float>> ranked(n);
     std::vector<qint64> because(n, 0);
@@ -583,6 +620,7 @@ std::vector<Recommendation> Recommender::recommend(RecommendMethod method, const
     const int component = method == RecommendMethod::Popularity ? Pop
         : method == RecommendMethod::Centroid                   ? Cent
         : method == RecommendMethod::Attention                  ? Attn
+        : method == RecommendMethod::PlaylistKnn                ? Pknn
                                                                 : Cooc;
     std::vector<float> score(cands.size());
     std::vector<qint64> because(cands.size());

@@ -2,6 +2,7 @@
 
 #include "embed/embeddingset.h"
 #include "jobs/jobcontext.h"
+#include "recommend/playlistknn.h"
 #include "store/corpus.h"
 
 #include <QString>
@@ -16,10 +17,10 @@ namespace orrery {
 class VectorIndex;
 class Project;
 
-/// The recommenders. Popularity is the baseline; the blend mixes the other four.
-enum class RecommendMethod { Popularity, Centroid, Attention, Cooccurrence, Blend };
+/// The recommenders. Popularity is the baseline; the blend mixes the others.
+enum class RecommendMethod { Popularity, Centroid, Attention, Cooccurrence, PlaylistKnn, Blend };
 
-/// "popularity", "centroid", "attention", "cooc", "blend".
+/// "popularity", "centroid", "attention", "cooc", "pknn", "blend".
 QString toString(RecommendMethod method);
 bool fromString(const QString &name, RecommendMethod *method);
 
@@ -44,12 +45,14 @@ struct RecommendRequest {
 
 /// Weights of the blend's components (each normalised per query to a maximum of 1).
 struct BlendWeights {
-    double popularity = 0.05;
-    double centroid = 0.3;
-    double attention = 0.05;
-    double cooccurrence = 1.0;
-    std::array<double, 4> array() const { return {popularity, centroid, attention, cooccurrence}; }
-    static BlendWeights fromArray(const std::array<double, 4> &w) { return {w[0], w[1], w[2], w[3]}; }
+    double popularity = 0.03;
+    double centroid = 0.1;
+    double attention = 0.02;
+    double cooccurrence = 0.03;
+    double playlists = 1.0;
+    static constexpr int size = 5;
+    std::array<double, size> array() const { return {popularity, centroid, attention, cooccurrence, playlists}; }
+    static BlendWeights fromArray(const std::array<double, size> &w) { return {w[0], w[1], w[2], w[3], w[4]}; }
 };
 
 /// Hyper-parameters (defaults chosen on validation playlists, see the README).
@@ -60,6 +63,7 @@ struct RecommenderParams {
     double coocBeta = 0.8; ///< co-occurrence: sim(i, j) = c_ij / (pop_i^β · pop_j^(1−β)); 0.5 is the cosine
     int coocNeighbours = 200; ///< co-occurrence neighbours kept per item
     int candidatesPerSeed = 200; ///< index neighbours fetched around each seed (attention, blend)
+    PlaylistKnnOptions playlistKnn; ///< playlist neighbours (pknn, blend)
     /// Project the rows' common direction (their mean) out before normalising: SGNS vectors share
     /// one (mean pairwise cosine 0.55 on yes_small), which drowns cosine thresholds.
     bool center = true;
@@ -72,16 +76,16 @@ struct RecommenderParams {
 struct CandidateScores {
     std::vector<qint32> internal; ///< internal candidate numbers
     std::vector<qint64> items; ///< the item id of each candidate
-    /// Components in BlendWeights order (popularity, centroid, attention, co-occurrence), each
-    /// scaled so its maximum over the candidates is 1 (all zero when none scores).
-    std::array<std::vector<float>, 4> components;
-    std::array<std::vector<qint64>, 4> because; ///< the seed behind each component's score
+    /// Components in BlendWeights order (popularity, centroid, attention, co-occurrence, playlist
+    /// neighbours), each scaled so its maximum over the candidates is 1 (all zero when none scores).
+    std::array<std::vector<float>, BlendWeights::size> components;
+    std::array<std::vector<qint64>, BlendWeights::size> because; ///< the seed behind each component's score
     std::vector<float> damping; ///< multiplier from the negative seeds (1 without any)
 };
 
 /// Answers continuation queries from a dataset's (training) playlists and an embedding set:
-/// popularity counts, item-kNN co-occurrence lists, and the set's unit vectors with a neighbour
-/// index. Built once, queried concurrently (recommend() is const and thread-safe).
+/// popularity counts, item-kNN co-occurrence lists, the playlists for playlist-kNN, and the set's
+/// unit vectors with a neighbour index. Built once, queried concurrently (recommend() is const and thread-safe).
 class Recommender final {
 public:
     /// Builds from the playlists of `training` (popularity and co-occurrence) and the rows of
@@ -97,6 +101,7 @@ public:
 
     const RecommenderParams &params() const { return m_params; }
     void setBlend(const BlendWeights &weights) { m_params.blend = weights; }
+    void setPlaylistKnn(const PlaylistKnnOptions &options) { m_params.playlistKnn = options; }
     void setAttention(double tau, double gamma)
     {
         m_params.tau = tau;
@@ -137,6 +142,7 @@ private:
     std::vector<qint32> indexNeighbours(qint32 seedSlot, int k) const;
     std::vector<qint32> vectorNeighbours(std::span<const float> vector, int k) const;
     std::vector<qint32> candidates(RecommendMethod method, const Query &q) const;
+    const std::vector<PlaylistKnnScore> &playlistNeighbours(const Query &q) const;
     void scoreComponent(int component, const Query &q, std::span<const qint32> cands, std::span<float> score,
                         std::span<qint64> because) const;
     std::vector<Recommendation> finish(std::vector<std::pair<qint32, float>> ranked, std::span<const qint64> because,
@@ -160,6 +166,7 @@ private:
     std::vector<qint64> m_coocOffsets;           ///< CSR over slots
     std::vector<qint32> m_coocSlot;
     std::vector<float> m_coocSim;
+    PlaylistKnn m_playlistKnn;                   ///< over slots
 };
 
 /// The artist of each id (item.artist), for Recommender::setArtists.
