@@ -124,6 +124,8 @@ private slots:
     void wheelZoomKeepsCursorPoint();
     void keyboard();
     void categoricalColours();
+    void fitKeepsPointsClearOfTheLegend_data();
+    void fitKeepsPointsClearOfTheLegend();
     void continuousColours();
     void densityMode();
     void labelsDrawnWithoutOverlap();
@@ -652,6 +654,57 @@ void TestScatterView::categoricalColours()
     QVERIFY(swatches[0] > 20 && swatches[1] > 20 && swatches[2] > 20);
     view.clearColours();
     QCOMPARE(view.colouring(), ScatterView::Colouring::None);
+}
+
+void TestScatterView::fitKeepsPointsClearOfTheLegend_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("small, about square") << QSize(300, 340);
+    QTest::newRow("wide") << QSize(900, 420);
+    QTest::newRow("tall") << QSize(320, 700);
+}
+
+void TestScatterView::fitKeepsPointsClearOfTheLegend()
+{
+    // Eight named clusters on a circle: in a small map the legend's box would sit on the
+    // top-right ones if the fit ignored it.
+    QFETCH(QSize, size);
+    const Clusters c = makeClusters(4000, 8, 0.4);
+    QStringList names;
+    for (const char *n : {"electronic", "rock", "jazz", "country", "hip hop", "pop", "indie", "r&b"})
+        names << QString::fromLatin1(n);
+    ScatterView view;
+    view.resize(size);
+    view.show();
+    view.setPoints(c.xy);
+    view.fitToData();
+    settle(view);
+    const double fullScale = view.scale();
+    view.setCategories(c.category, names);
+    settle(view);
+    const QRectF legend = view.legendArea();
+    QVERIFY(!legend.isEmpty());
+    QVERIFY(view.scale() >= 0.5 * fullScale); // the points are not squeezed to a corner
+    qint64 under = 0, outside = 0;
+    const QRectF widget(QPointF(0, 0), QSizeF(size));
+    for (size_t i = 0; i < c.category.size(); ++i) {
+        const QPointF p = view.mapToScreen(QPointF(c.xy[2 * i], c.xy[2 * i + 1]));
+        under += legend.contains(p);
+        outside += !widget.contains(p);
+    }
+    QCOMPARE(under, qint64(0));
+    QCOMPARE(outside, qint64(0));
+
+    // Without the legend the fit takes the whole map again.
+    view.setLegendVisible(false);
+    QVERIFY(view.legendArea().isEmpty());
+    QCOMPARE(view.scale(), fullScale);
+    // A view the user moved stays where it is.
+    view.setLegendVisible(true);
+    view.zoomBy(1.5);
+    const double zoomed = view.scale();
+    view.setLegendVisible(false);
+    QCOMPARE(view.scale(), zoomed);
 }
 
 void TestScatterView::continuousColours()

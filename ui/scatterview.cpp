@@ -262,6 +262,7 @@ void ScatterView::setCategories(std::vector<qint32> perPoint, QStringList names)
     m_categoryNames = std::move(names);
     m_colours = std::move(colours);
     m_colouring = Colouring::Categories;
+    refitIfAutomatic();
     scheduleRender();
 }
 
@@ -290,6 +291,7 @@ void ScatterView::setValues(std::vector<float> values, QString label)
     m_valueLabel = std::move(label);
     m_colours = std::move(colours);
     m_colouring = Colouring::Values;
+    refitIfAutomatic();
     scheduleRender();
 }
 
@@ -300,6 +302,7 @@ void ScatterView::clearColours()
     m_colouring = Colouring::None;
     m_categoryNames.clear();
     m_categoryCounts.clear();
+    refitIfAutomatic();
     scheduleRender();
 }
 
@@ -334,6 +337,7 @@ void ScatterView::setDensityMode(DensityMode mode)
 void ScatterView::setLegendVisible(bool visible)
 {
     m_legendVisible = visible;
+    refitIfAutomatic();
     update();
 }
 
@@ -494,14 +498,59 @@ void ScatterView::fitToData()
     double w = b.width(), h = b.height();
     if (w <= 0 && h <= 0)
         w = h = 1.0;
-    const double margin = 0.92;
-    double scale = std::numeric_limits<double>::infinity();
-    if (w > 0)
-        scale = std::min(scale, width() * margin / w);
-    if (h > 0)
-        scale = std::min(scale, height() * margin / h);
-    setViewInternal(b.center(), scale, false);
+    const auto scaleFor = [&](const QRectF &area) {
+        const double margin = 0.92;
+        double scale = std::numeric_limits<double>::infinity();
+        if (w > 0)
+            scale = std::min(scale, area.width() * margin / w);
+        if (h > 0)
+            scale = std::min(scale, area.height() * margin / h);
+        return scale;
+    };
+    // When the legend would cover points, shrink the fit step by step (down to half) and slide the
+    // points towards the free corner until none is under it: in a small window a whole cluster
+    // can otherwise hide behind the legend.
+    const QRectF whole(rect());
+    const QRectF legend = legendRect(whole, m_frameInfo);
+    const double full = std::clamp(scaleFor(whole), minScale, maxScale);
+    const auto coversPoints = [&](QPointF centre, double s) {
+        const auto toData = [&](QPointF p) {
+            return QPointF(centre.x() + (p.x() - whole.center().x()) / s, centre.y() - (p.y() - whole.center().y()) / s);
+        };
+        const QRectF under = QRectF(toData(legend.topLeft()), toData(legend.bottomRight())).normalized();
+        return !m_points->rowsInRect(under).empty();
+    };
+    QPointF centre = b.center();
+    double scale = full;
+    if (!legend.isNull() && coversPoints(centre, scale)) {
+        bool found = false;
+        for (int step = 1; step <= 10 && !found; ++step) {
+            const double s = full * (1 - 0.05 * step);
+            // Free pixels around the points at this scale, and the legend's corner to move away from.
+            const double slackX = std::max(0.0, whole.width() * 0.96 - w * s) / 2;
+            const double slackY = std::max(0.0, whole.height() * 0.96 - h * s) / 2;
+            const double towardsX = legend.center().x() > whole.center().x() ? -1 : 1;
+            const double towardsY = legend.center().y() < whole.center().y() ? 1 : -1; // screen y down
+            for (const auto &[fx, fy] : {std::pair {1.0, 1.0}, {1.0, 0.5}, {0.5, 1.0}, {1.0, 0.0}, {0.0, 1.0}}) {
+                const QPointF shift(towardsX * fx * slackX, towardsY * fy * slackY);
+                const QPointF c(b.center().x() - shift.x() / s, b.center().y() + shift.y() / s);
+                if (!coversPoints(c, s)) {
+                    centre = c;
+                    scale = s;
+                    found = true;
+                    break;
+                }
+            }
+        }
+    }
+    setViewInternal(centre, scale, false);
     m_autoFit = true;
+}
+
+void ScatterView::refitIfAutomatic()
+{
+    if (m_autoFit && m_points)
+        fitToData();
 }
 
 void ScatterView::zoomBy(double factor, std::optional<QPointF> anchor)

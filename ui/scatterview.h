@@ -93,6 +93,9 @@ public:
     DensityMode densityMode() const { return m_densityMode; }
     void setLegendVisible(bool visible);
     bool legendVisible() const { return m_legendVisible; }
+    /// Where the legend is drawn, in widget coordinates (empty without one). fitToData() keeps the
+    /// points clear of it when that costs less than half their spread.
+    QRectF legendArea() const { return legendRect(QRectF(rect()), m_frameInfo); }
 
     // --- Marks --------------------------------------------------------------------------------
     void setSelection(std::vector<qint64> rows);
@@ -211,6 +214,7 @@ private:
     void setHover(qint64 row, QPoint pos);
     QString labelText(qint64 row) const;
     QRectF legendRect(const QRectF &area, const FrameInfo &info) const;
+    void refitIfAutomatic();
     void paintOverlays(QPainter &p, const MapView &view, const QRectF &area, const FrameInfo &info, bool interactive);
     void paintLegend(QPainter &p, const QRectF &box, const FrameInfo &info) const;
 
