@@ -318,6 +318,38 @@ private slots:
             QVERIFY(rec.popularity(popular[i].itemId) <= rec.popularity(popular[i - 1].itemId));
     }
 
+    void shortListStartsLongList()
+    {
+        // Asking for 10 gives the first 10 of 500, for every method, with and without MMR.
+        if (m_yes.isEmpty())
+            QSKIP("../shared/data is absent");
+        JobContext job;
+        const Recommender rec(m_corpus, &m_songs, nullptr, RecommenderParams(), job);
+        for (const double mmr : {1.0, 0.5}) {
+            for (qint64 s = 0; s < 20; ++s) {
+                RecommendRequest q;
+                for (const qint32 *t = m_corpus.begin(s * 311); t != m_corpus.end(s * 311); ++t)
+                    q.seeds.push_back(m_corpus.vocab[size_t(*t)]);
+                q.mmrLambda = mmr;
+                for (const RecommendMethod m : {RecommendMethod::Popularity, RecommendMethod::Centroid,
+                                                RecommendMethod::Attention, RecommendMethod::Cooccurrence,
+                                                RecommendMethod::PlaylistKnn, RecommendMethod::Blend}) {
+                    q.n = 500;
+                    const std::vector<Recommendation> full = rec.recommend(m, q);
+                    q.n = 10;
+                    const std::vector<Recommendation> head = rec.recommend(m, q);
+                    QCOMPARE(head.size(), size_t(10));
+                    for (size_t i = 0; i < head.size(); ++i)
+                        QVERIFY2(head[i] == full[i], qPrintable(QStringLiteral("%1, mmr %2, query %3, rank %4")
+                                                                    .arg(toString(m))
+                                                                    .arg(mmr)
+                                                                    .arg(s)
+                                                                    .arg(i + 1)));
+                }
+            }
+        }
+    }
+
     void attentionKeepsEachMood()
     {
         // Two moods along e1 and e2, and a third cluster between them. The centroid of a playlist
@@ -547,6 +579,31 @@ private slots:
             return io::formatPlaylist(l, io::PlaylistFormat::M3u8);
         }();
         QCOMPARE(m3u, QByteArray("#EXTM3U\n#PLAYLIST:Trip\n#EXTINF:354,Queen - Bohemian Rhapsody\n/music/a.flac\n"));
+
+        // Control characters do not survive XML, CSV line-end normalisation or an M3U line: every
+        // text format refuses them, naming the track and the character; JSON escapes them.
+        const QString keys[] = {QStringLiteral("id\rx"), QStringLiteral("ctl\x01x"), QStringLiteral("nul") + QChar(0) + QChar(u'x')};
+        for (const QString &key : keys) {
+            io::PlaylistExport l;
+            io::PlaylistEntry ok, bad;
+            ok.key = QStringLiteral("spotify:track:1");
+            bad.key = key;
+            l.entries = {ok, bad};
+            for (const auto f : {io::PlaylistFormat::M3u8, io::PlaylistFormat::Xspf, io::PlaylistFormat::Csv}) {
+                try {
+                    io::formatPlaylist(l, f);
+                    QFAIL(qPrintable(QStringLiteral("%1 wrote a key with a control character").arg(io::toString(f))));
+                } catch (const Error &e) {
+                    QVERIFY2(e.message().contains(QStringLiteral("track 2")), qPrintable(e.message()));
+                }
+            }
+            const QJsonObject json = QJsonDocument::fromJson(io::formatPlaylist(l, io::PlaylistFormat::Json)).object();
+            const QJsonArray playlists = json.value(QStringLiteral("playlists")).toArray();
+            QCOMPARE(playlists.size(), 1);
+            const QJsonArray tracks = playlists.first().toObject().value(QStringLiteral("tracks")).toArray();
+            QCOMPARE(tracks.size(), 2);
+            QCOMPARE(tracks[1].toObject().value(QStringLiteral("track_uri")).toString(), key);
+        }
     }
 
     void recommendVerbBatch()

@@ -48,6 +48,23 @@ bool looksLikeLocation(const QString &key)
     return key.startsWith(u'/') || key.startsWith(u'.') || scheme.match(key).hasMatch() || key.contains(u'\\');
 }
 
+/// Text formats lose control characters in keys (XML cannot hold most of them and turns CR into
+/// LF, CSV readers normalise line ends, a NUL ends an M3U line): refuse them rather than write a
+/// key that reads back different. Line breaks get the M3U-specific message there.
+void refuseControlCharacters(const QString &key, size_t index, const char *format)
+{
+    for (const QChar c : key) {
+        if (c.unicode() < 0x20 && c != u'\t') {
+            throw Error(QStringLiteral("track %1: key \"%2\" holds the control character U+%3, which %4 cannot carry "
+                                       "unchanged; use json")
+                            .arg(index + 1)
+                            .arg(QString(key).replace(c, u'\uFFFD'))
+                            .arg(uint(c.unicode()), 4, 16, QChar(u'0'))
+                            .arg(QString::fromLatin1(format)));
+        }
+    }
+}
+
 QString oneLine(QString s)
 {
     return s.replace(u'\r', u' ').replace(u'\n', u' ');
@@ -75,6 +92,7 @@ QByteArray m3u(const PlaylistExport &list)
                                        "the same); use xspf, csv or json")
                             .arg(i + 1)
                             .arg(e.key));
+        refuseControlCharacters(e.key, i, "M3U");
         const qint64 seconds = e.duration >= 0 ? qint64(std::llround(e.duration)) : -1;
         const QString name = display(e);
         if (!name.isEmpty() || seconds >= 0)
@@ -106,6 +124,8 @@ QByteArray xspf(const PlaylistExport &list)
                             .arg(e.key));
         if (e.key.isEmpty())
             throw Error(QStringLiteral("track %1 has an empty key").arg(i + 1));
+        if (!byName)
+            refuseControlCharacters(e.key, i, "XSPF");
         xml.writeStartElement(QStringLiteral("track"));
         if (!byName)
             xml.writeTextElement(looksLikeLocation(e.key) ? QStringLiteral("location") : QStringLiteral("identifier"),
@@ -159,6 +179,8 @@ QByteArray csv(const PlaylistExport &list)
             throw Error(QStringLiteral("track %1: key \"%2\" is empty or has surrounding blanks, which CSV readers drop")
                             .arg(i + 1)
                             .arg(e.key));
+        if (!byName)
+            refuseControlCharacters(e.key, i, "CSV");
         QStringList row {name,
                          QString::number(i + 1),
                          csvField(e.artist),

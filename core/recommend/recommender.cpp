@@ -15,6 +15,7 @@ namespace orrery {
 namespace {
 
 constexpr int Components = BlendWeights::size;
+constexpr int minimumPool = 500;
 enum Component { Pop = 0, Cent = 1, Attn = 2, Cooc = 3, Pknn = 4 };
 
 const struct {
@@ -342,7 +343,9 @@ std::vector<qint32> Recommender::vectorNeighbours(std::span<const float> vector,
 
 std::vector<qint32> Recommender::candidates(RecommendMethod method, const Query &q) const
 {
-    const int wanted = q.n + int(q.excluded.size());
+    // The pool does not shrink below 500 results, so that the top of a short list is the top of a
+    // long one: asking for 10 must not lose a song that would rank second in 500.
+    const int wanted = std::max(q.n, minimumPool) + int(q.excluded.size());
     std::vector<qint32> out;
     const auto popular = [&] {
         const size_t k = std::min(m_byPopularity.size(), size_t(wanted));
@@ -503,12 +506,14 @@ std::vector<Recommendation> Recommender::finish(std::vector<std::pair<qint32, fl
 
     std::erase_if(ranked, [&](const std::pair<qint32, float> &e) { return q.excluded.count(e.first) > 0; });
     std::sort(ranked.begin(), ranked.end(), ranksBefore);
-    if (r.mmrLambda < 1 && m_dim > 0 && !ranked.empty()) {
-        // Greedy maximal marginal relevance over a pool of the best 3n, relevance scaled to [0, 1].
-        const size_t pool = std::min(ranked.size(), size_t(std::max(1, 3 * q.n)));
+    const size_t positive = size_t(std::count_if(ranked.begin(), ranked.end(),
+                                                 [](const std::pair<qint32, float> &e) { return e.second > 0; }));
+    if (r.mmrLambda < 1 && m_dim > 0 && positive > 0) {
+        // Greedy maximal marginal relevance over the best max(3n, 1500) scored candidates, relevance
+        // as a share of the best score. Neither the pool nor the scale depends on n below 500, so a
+        // short list is the start of a long one.
+        const size_t pool = std::min(positive, size_t(std::max(3 * minimumPool, 3 * q.n)));
         const float top = ranked.front().second;
-        const float bottom = ranked[pool - 1].second;
-        const float span = top > bottom ? top - bottom : 1.0f;
         std::vector<float> maxSim(pool, 0.0f);
         std::vector<char> used(pool, 0);
         const double lambda = std::clamp(r.mmrLambda, 0.0, 1.0);
@@ -518,7 +523,7 @@ std::vector<Recommendation> Recommender::finish(std::vector<std::pair<qint32, fl
             for (size_t i = 0; i < pool; ++i) {
                 if (used[i] || artistFull(ranked[i].first))
                     continue;
-                const double value = lambda * (ranked[i].second - bottom) / span - (1 - lambda) * maxSim[i];
+                const double value = lambda * ranked[i].second / top - (1 - lambda) * maxSim[i];
                 if (value > bestValue) {
                     bestValue = value;
                     pick = qint64(i);
