@@ -318,6 +318,31 @@ private slots:
             QVERIFY(rec.popularity(popular[i].itemId) <= rec.popularity(popular[i - 1].itemId));
     }
 
+    void refusesASetWithoutTheSongs()
+    {
+        // Playlist vectors (or another dataset's songs) as the song set: a clear error instead of
+        // vector methods that quietly fall back to popularity.
+        if (m_yes.isEmpty())
+            QSKIP("../shared/data is absent");
+        EmbeddingSet playlists;
+        playlists.name = QStringLiteral("yes/mean");
+        playlists.kind = ItemKind::Playlist;
+        playlists.dim = 4;
+        playlists.ids.assign(m_corpus.sequenceIds.begin(), m_corpus.sequenceIds.begin() + 100);
+        playlists.vectors.assign(playlists.ids.size() * 4, 0.5f);
+        JobContext job;
+        try {
+            Recommender rec(m_corpus, &playlists, nullptr, RecommenderParams(), job);
+            QFAIL("a set of playlist vectors was taken for song vectors");
+        } catch (const Error &e) {
+            QVERIFY2(e.message().contains(QStringLiteral("\"yes/mean\" holds no song"))
+                         && e.message().contains(QStringLiteral("playlist")),
+                     qPrintable(e.message()));
+        }
+        EvaluationOptions o = quick(1);
+        QVERIFY_THROWS_EXCEPTION(Error, evaluateContinuation(m_corpus, &playlists, o, job));
+    }
+
     void shortListStartsLongList()
     {
         // Asking for 10 gives the first 10 of 500, for every method, with and without MMR.

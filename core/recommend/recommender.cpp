@@ -41,6 +41,19 @@ bool ranksBefore(const std::pair<qint32, float> &a, const std::pair<qint32, floa
     return a.second != b.second ? a.second > b.second : a.first < b.first;
 }
 
+/// A set none of whose rows is a song of the playlists (playlist or document vectors, another
+/// dataset's songs) would silently turn every vector method into the popularity list.
+void requireSongsOf(const Corpus &training, const EmbeddingSet &set)
+{
+    if (set.count() == 0)
+        return;
+    const std::unordered_set<qint64> vocab(training.vocab.begin(), training.vocab.end());
+    if (std::none_of(set.ids.begin(), set.ids.end(), [&](qint64 id) { return vocab.count(id) > 0; }))
+        throw Error(QStringLiteral("set \"%1\" holds no song of these playlists (its rows are %2 vectors); use a set "
+                                   "of song vectors, such as one made by `orrery-cli train`")
+                        .arg(set.name, toString(set.kind)));
+}
+
 void sortUnique(std::vector<qint32> &v)
 {
     std::sort(v.begin(), v.end());
@@ -87,6 +100,8 @@ Recommender::Recommender(const Corpus &training, const EmbeddingSet *set, std::s
 {
     if (training.tokens.empty())
         throw Error(QStringLiteral("recommend: the training playlists are empty"));
+    if (set)
+        requireSongsOf(training, *set);
     CooccurrenceOptions co;
     co.window = params.coocWindow;
     co.beta = params.coocBeta;
@@ -666,16 +681,18 @@ Recommender projectRecommender(Project &project, const EmbeddingSet *set, qint64
     const Corpus corpus = loadCorpus(project, datasetId, job);
     if (corpus.tokens.empty())
         throw Error(QStringLiteral("recommend: the dataset has no playlists to learn from"));
+    if (set)
+        requireSongsOf(corpus, *set);
     std::shared_ptr<const VectorIndex> index;
-    // Small sets get an exact index over their centred rows, built in memory; large ones use
-    // (and store) the set's HNSW index.
+    // Small sets get an exact index over their centred rows, built in memory; large ones use the
+    // set's stored HNSW index, or build one in memory: recommending reads the project and never
+    // writes it (`orrery-cli index` stores one).
     if (set && set->count() > IndexOptions().exactThreshold) {
         std::optional<VectorIndex> stored = VectorIndex::load(project, *set, Metric::Cosine);
         if (!stored) {
             IndexOptions options;
             options.threads = std::max(1, params.threads);
             stored.emplace(VectorIndex::build(*set, options, job));
-            stored->save(project);
         }
         index = std::make_shared<const VectorIndex>(std::move(*stored));
     }

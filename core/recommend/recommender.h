@@ -92,7 +92,7 @@ public:
     /// `set` (may be null: no vector methods). `index` is the set's stored neighbour index over
     /// its raw rows; when null, one is built over the (centred) unit rows (exact below 20,000
     /// rows). With a raw index and centring, candidates come from the raw space and are scored in
-    /// the centred one. Throws Error when the corpus is empty.
+    /// the centred one. Throws Error when the corpus is empty or the set holds none of its items.
     Recommender(const Corpus &training, const EmbeddingSet *set, std::shared_ptr<const VectorIndex> index,
                 const RecommenderParams &params, JobContext &job);
     ~Recommender();
@@ -172,9 +172,10 @@ private:
 /// The artist of each id (item.artist), for Recommender::setArtists.
 std::unordered_map<qint64, QString> itemArtists(Project &project, std::span<const qint64> ids);
 
-/// A recommender over a project: the playlists of dataset `datasetId` (popularity, co-occurrence),
-/// the rows of `set` (may be null) with its stored cosine index (built and stored when missing or
-/// stale), and the items' artists. Throws Error when the dataset has no playlists.
+/// A recommender over a project: the playlists of dataset `datasetId` (popularity, co-occurrence,
+/// playlist neighbours), the rows of `set` (may be null) with its stored cosine index (built in
+/// memory when missing or stale; the project is only read), and the items' artists. Throws Error
+/// when the dataset has no playlists or the set holds none of their songs.
 Recommender projectRecommender(Project &project, const EmbeddingSet *set, qint64 datasetId,
                                const RecommenderParams &params, JobContext &job);
 
