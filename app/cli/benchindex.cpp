@@ -8,7 +8,6 @@
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -102,13 +101,8 @@ int benchIndex(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().at(1);
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
+    return withProject(path, [&](Project &project) -> int {
         constexpr int k = 10;
-        Project project(path);
         const EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         JobContext job;
         QElapsedTimer clock;
@@ -196,10 +190,7 @@ int benchIndex(const QStringList &args)
             {QStringLiteral("sweep"), sweep}};
         out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
         return Ok;
-    } catch (const Error &e) {
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

@@ -99,13 +99,7 @@ int benchRecommend(const QStringList &args)
 
     try {
         clock.restart();
-        JobContext job([phase = QString()](qint64 done, qint64 total, const QString &m) mutable {
-            if (m != phase) {
-                endProgress();
-                phase = m;
-            }
-            progressLine(done, total, m);
-        });
+        JobContext job(phasedProgress());
         RecommenderParams params;
         params.threads = int(threads);
         const Recommender rec(corpus, &set, nullptr, params, job);

@@ -68,20 +68,55 @@ void endProgress()
     g_lastDecile = -1;
 }
 
-int withProject(const QString &path, const std::function<int(Project &project)> &body)
+int reportErrors(const std::function<int()> &body, const QString &verb)
 {
-    if (!QFileInfo::exists(path)) {
-        err(QStringLiteral("%1: no such project file\n").arg(path));
-        return InputError;
-    }
     try {
-        Project project(path);
-        return body(project);
+        return body();
+    } catch (const Cancelled &) {
+        endProgress();
+        err(QStringLiteral("cancelled\n"));
+        return InputError;
     } catch (const Error &e) {
         endProgress();
-        err(e.message() + u'\n');
+        err((verb.isEmpty() ? QString() : verb + QStringLiteral(": ")) + e.message() + u'\n');
         return InputError;
     }
+}
+
+bool projectExists(const QString &path)
+{
+    if (QFileInfo::exists(path))
+        return true;
+    err(path + QStringLiteral(": no such project\n"));
+    return false;
+}
+
+int withProject(const QString &path, const QString &verb, const std::function<int(Project &project)> &body)
+{
+    if (!projectExists(path))
+        return InputError;
+    return reportErrors(
+        [&] {
+            Project project(path);
+            return body(project);
+        },
+        verb);
+}
+
+int withProject(const QString &path, const std::function<int(Project &project)> &body)
+{
+    return withProject(path, QString(), body);
+}
+
+std::function<void(qint64 done, qint64 total, const QString &message)> phasedProgress()
+{
+    return [phase = QString()](qint64 done, qint64 total, const QString &message) mutable {
+        if (message != phase) {
+            endProgress();
+            phase = message;
+        }
+        progressLine(done, total, message);
+    };
 }
 
 } // namespace orrery::cli

@@ -20,10 +20,19 @@ int parseVerb(QCommandLineParser &parser, const QStringList &args, int minPositi
 void progressLine(qint64 done, qint64 total, const QString &message);
 void endProgress();
 
-/// Opens the existing project at `path` and runs `body` on it. A missing file, and any
-/// orrery::Error `body` throws, are printed (after clearing the progress line) and give
-/// InputError; otherwise `body`'s exit code is returned.
+/// Runs `body`. An orrery::Error it throws is printed after clearing the progress line, its message
+/// after "VERB: " when `verb` is given (a Cancelled prints just "cancelled"), and gives InputError;
+/// otherwise `body`'s exit code is returned.
+int reportErrors(const std::function<int()> &body, const QString &verb = {});
+/// False, after the message withProject prints for it, when no project file is at `path`.
+bool projectExists(const QString &path);
+/// Opens the existing project at `path` and runs `body` on it, as reportErrors does. A missing
+/// file gives InputError without opening anything.
+int withProject(const QString &path, const QString &verb, const std::function<int(Project &project)> &body);
 int withProject(const QString &path, const std::function<int(Project &project)> &body);
+/// A JobContext progress function that starts a fresh progress line whenever the message (the
+/// phase) changes, so each phase counts from 0% again.
+std::function<void(qint64 done, qint64 total, const QString &message)> phasedProgress();
 /// The recommenders' hyper-parameter options (--tau, --gamma, --window, --beta, --per-seed,
 /// --blend-weights), shared by recommend and evaluate (recommend.cpp).
 void addRecommenderOptions(QCommandLineParser &parser);

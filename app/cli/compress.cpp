@@ -3,7 +3,6 @@
 #include "embed/compress.h"
 #include "store/project.h"
 
-#include <QFileInfo>
 #include <QJsonDocument>
 
 namespace orrery::cli {
@@ -28,12 +27,7 @@ int runCompress(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, [&](Project &project) -> int {
         EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         JobContext job([](qint64 done, qint64 total, const QString &m) { progressLine(done, total, m); });
         const QJsonObject before = compressionRecall(set, 10, parser.value(QStringLiteral("queries")).toInt(),
@@ -58,11 +52,7 @@ int runCompress(const QStringList &args)
         report.insert(QStringLiteral("count"), set.count());
         out(QString::fromUtf8(QJsonDocument(report).toJson(QJsonDocument::Compact)) + u'\n');
         return Ok;
-    } catch (const Error &e) {
-        endProgress();
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

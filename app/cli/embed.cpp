@@ -7,7 +7,6 @@
 #include "store/corpus.h"
 #include "store/project.h"
 
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -109,12 +108,7 @@ int runEmbed(const QStringList &args)
         return usage(QStringLiteral("--name must not be empty"));
 
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(QStringLiteral("%1: no such project file\n").arg(path));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, [&](Project &project) -> int {
         const qint64 datasetId = project.datasetId(datasetName);
         if (!datasetId) {
             err(QStringLiteral("%1: no dataset named \"%2\" (orrery-cli info lists them)\n").arg(path, datasetName));
@@ -199,11 +193,7 @@ int runEmbed(const QStringList &args)
                     .arg(set.stats.value(QStringLiteral("seconds")).toDouble(), 0, 'f', 2));
         }
         return Ok;
-    } catch (const Error &e) {
-        endProgress();
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

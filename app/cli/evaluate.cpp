@@ -5,7 +5,6 @@
 #include "store/corpus.h"
 #include "store/project.h"
 
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -144,25 +143,14 @@ int runEvaluate(const QStringList &args)
         return Usage;
 
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, verb, [&](Project &project) -> int {
         const qint64 datasetId = project.datasetId(parser.value(QStringLiteral("dataset")));
         if (!datasetId) {
             err(verb + QStringLiteral(": no dataset named \"%1\" (orrery-cli info lists them)\n")
                            .arg(parser.value(QStringLiteral("dataset"))));
             return InputError;
         }
-        JobContext job([phase = QString()](qint64 done, qint64 total, const QString &m) mutable {
-            if (m != phase) {
-                endProgress();
-                phase = m;
-            }
-            progressLine(done, total, m);
-        });
+        JobContext job(phasedProgress());
         std::optional<EmbeddingSet> set;
         if (parser.isSet(QStringLiteral("set")))
             set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
@@ -234,15 +222,7 @@ int runEvaluate(const QStringList &args)
                         .arg(m.msPerQuery, 7, 'f', 3);
         out(text);
         return Ok;
-    } catch (const Cancelled &) {
-        endProgress();
-        err(QStringLiteral("cancelled\n"));
-        return InputError;
-    } catch (const Error &e) {
-        endProgress();
-        err(verb + QStringLiteral(": ") + e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

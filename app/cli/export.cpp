@@ -4,8 +4,6 @@
 #include "io/exporter.h"
 #include "store/project.h"
 
-#include <QFileInfo>
-
 namespace orrery::cli {
 
 int runExport(const QStringList &args)
@@ -44,20 +42,12 @@ int runExport(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, [&](Project &project) -> int {
         const EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         const QStringList files = io::exportVectors(project, set, f, parser.value(QStringLiteral("out")));
         out(QStringLiteral("wrote %1 vectors of %2 dimensions: %3\n").arg(set.count()).arg(set.dim).arg(files.join(QStringLiteral(", "))));
         return Ok;
-    } catch (const Error &e) {
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

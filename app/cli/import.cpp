@@ -35,7 +35,7 @@ int runImport(const QStringList &args)
     options.strict = parser.isSet(QStringLiteral("strict"));
     const QStringList positional = parser.positionalArguments();
 
-    try {
+    return reportErrors([&]() -> int {
         Project project(positional.first());
         JobContext job([](qint64 done, qint64 total, const QString &) {
             progressLine(done, total, QStringLiteral("importing"));
@@ -77,11 +77,7 @@ int runImport(const QStringList &args)
                     .arg(s.seconds, 0, 'f', 2));
         }
         return Ok;
-    } catch (const Error &e) {
-        endProgress();
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

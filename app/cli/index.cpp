@@ -4,7 +4,6 @@
 #include "store/project.h"
 
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -90,21 +89,9 @@ int runIndex(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, [&](Project &project) -> int {
         const EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
-        // Each phase (inserting, exact neighbours, measuring recall) counts from 0% again.
-        JobContext job([phase = QString()](qint64 done, qint64 total, const QString &m) mutable {
-            if (m != phase) {
-                endProgress();
-                phase = m;
-            }
-            progressLine(done, total, m);
-        });
+        JobContext job(phasedProgress());
         QElapsedTimer clock;
         clock.start();
         const VectorIndex index = VectorIndex::build(set, options, job);
@@ -169,15 +156,7 @@ int runIndex(const QStringList &args)
         out(sideFile.isEmpty() ? QStringLiteral("stored in the project\n")
                                : QStringLiteral("stored in %1\n").arg(sideFile));
         return Ok;
-    } catch (const Cancelled &) {
-        endProgress();
-        err(QStringLiteral("cancelled\n"));
-        return InputError;
-    } catch (const Error &e) {
-        endProgress();
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

@@ -2,7 +2,6 @@
 
 #include "store/project.h"
 
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,12 +16,7 @@ int runInfo(const QStringList &args)
     if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Lists a project's datasets with their counts.")); rc >= 0)
         return rc;
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, [&](Project &project) -> int {
         const QList<DatasetInfo> datasets = project.datasets();
         if (parser.isSet(QStringLiteral("json"))) {
             QJsonArray list;
@@ -57,10 +51,7 @@ int runInfo(const QStringList &args)
                     .arg(d.entries, 12)
                     .arg(d.tags, 6));
         return Ok;
-    } catch (const Error &e) {
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

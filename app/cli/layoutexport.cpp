@@ -4,7 +4,6 @@
 #include "store/corpus.h"
 #include "store/project.h"
 
-#include <QFileInfo>
 #include <QSaveFile>
 
 #include <charconv>
@@ -63,12 +62,7 @@ int exportLayout(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, [&](Project &project) -> int {
         const Layout layout = loadLayout(project, parser.value(QStringLiteral("projection")));
         if (parser.isSet(QStringLiteral("set")) && parser.value(QStringLiteral("set")) != layout.setName)
             throw Error(QStringLiteral("layout \"%1\" maps set \"%2\", not \"%3\"")
@@ -111,10 +105,7 @@ int exportLayout(const QStringList &args)
             throw Error(outPath + QStringLiteral(": cannot write: ") + file.errorString());
         out(QStringLiteral("wrote %1 points of layout \"%2\": %3\n").arg(layout.count()).arg(layout.name, outPath));
         return Ok;
-    } catch (const Error &e) {
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

@@ -5,7 +5,6 @@
 #include "store/project.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -104,12 +103,7 @@ int runNeighbours(const QStringList &args)
     }
     filter.tag = parser.value(QStringLiteral("tag"));
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, [&](Project &project) -> int {
         const EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         if (parser.isSet(QStringLiteral("dataset"))) {
             filter.datasetId = project.datasetId(parser.value(QStringLiteral("dataset")));
@@ -119,14 +113,7 @@ int runNeighbours(const QStringList &args)
                 return InputError;
             }
         }
-        // Each phase (inserting, exact neighbours, measuring recall) counts from 0% again.
-        JobContext job([phase = QString()](qint64 done, qint64 total, const QString &m) mutable {
-            if (m != phase) {
-                endProgress();
-                phase = m;
-            }
-            progressLine(done, total, m);
-        });
+        JobContext job(phasedProgress());
         std::optional<VectorIndex> index = VectorIndex::load(project, set, metric);
         if (!index) {
             err(QStringLiteral(
@@ -251,15 +238,7 @@ int runNeighbours(const QStringList &args)
             out(text);
         }
         return Ok;
-    } catch (const Cancelled &) {
-        endProgress();
-        err(QStringLiteral("cancelled\n"));
-        return InputError;
-    } catch (const Error &e) {
-        endProgress();
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

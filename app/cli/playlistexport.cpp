@@ -5,8 +5,6 @@
 #include "io/playlistwriter.h"
 #include "store/project.h"
 
-#include <QFileInfo>
-
 namespace orrery::cli {
 
 int exportPlaylist(const QStringList &args)
@@ -37,12 +35,7 @@ int exportPlaylist(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, verb, [&](Project &project) -> int {
         qint64 datasetId = 0;
         if (parser.isSet(QStringLiteral("dataset"))) {
             datasetId = project.datasetId(parser.value(QStringLiteral("dataset")));
@@ -67,10 +60,7 @@ int exportPlaylist(const QStringList &args)
                 .arg(list.entries.size())
                 .arg(io::toString(format), parser.value(QStringLiteral("out"))));
         return Ok;
-    } catch (const Error &e) {
-        err(verb + QStringLiteral(": ") + e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

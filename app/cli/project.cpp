@@ -5,7 +5,6 @@
 #include "project/projector.h"
 #include "store/project.h"
 
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -47,9 +46,8 @@ template<typename T> bool number(const QCommandLineParser &parser, const char *n
     return true;
 }
 
-int listLayoutsOf(const QString &path, bool json)
+int listLayoutsOf(Project &project, bool json)
 {
-    Project project(path);
     const QList<LayoutInfo> layouts = listLayouts(project);
     if (json) {
         QJsonArray list;
@@ -113,19 +111,11 @@ int runProject(const QStringList &args)
         rc >= 0)
         return rc;
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
+    if (!projectExists(path)) // before the options below, which --list does without
         return InputError;
-    }
     const bool json = parser.isSet(QStringLiteral("json"));
-    if (parser.isSet(QStringLiteral("list"))) {
-        try {
-            return listLayoutsOf(path, json);
-        } catch (const Error &e) {
-            err(e.message() + u'\n');
-            return InputError;
-        }
-    }
+    if (parser.isSet(QStringLiteral("list")))
+        return withProject(path, [&](Project &file) { return listLayoutsOf(file, json); });
     if (!parser.isSet(QStringLiteral("set")) || !parser.isSet(QStringLiteral("method"))) {
         err(QStringLiteral("orrery-cli project: --set and --method are required\n"));
         return Usage;
@@ -147,8 +137,7 @@ int runProject(const QStringList &args)
         || !number<qint64>(parser, "sample-threshold", 0, std::numeric_limits<qint32>::max(), &options.sampleThreshold)
         || !number<qint64>(parser, "trust-sample", 0, std::numeric_limits<qint32>::max(), &options.trustSample))
         return Usage;
-    try {
-        Project file(path);
+    return withProject(path, [&](Project &file) -> int {
         const EmbeddingSet set = loadEmbeddingSet(file, parser.value(QStringLiteral("set")));
         JobContext job([](qint64 done, qint64 total, const QString &m) { progressLine(done, total, m); });
         Layout layout = project(set, options, job);
@@ -186,11 +175,7 @@ int runProject(const QStringList &args)
                         .arg(stats.value(QStringLiteral("trust_sample")).toInteger());
         out(line + u'\n');
         return Ok;
-    } catch (const Error &e) {
-        endProgress();
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

@@ -7,7 +7,6 @@
 #include "store/project.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -255,12 +254,7 @@ int runRecommend(const QStringList &args)
         return Usage;
 
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, verb, [&](Project &project) -> int {
         const EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         qint64 datasetId = set.datasetId;
         if (parser.isSet(QStringLiteral("dataset"))) {
@@ -275,13 +269,7 @@ int runRecommend(const QStringList &args)
             err(verb + QStringLiteral(": set \"%1\" belongs to no dataset; name the playlists with --dataset\n").arg(set.name));
             return InputError;
         }
-        JobContext job([phase = QString()](qint64 done, qint64 total, const QString &m) mutable {
-            if (m != phase) {
-                endProgress();
-                phase = m;
-            }
-            progressLine(done, total, m);
-        });
+        JobContext job(phasedProgress());
         const Recommender recommender = projectRecommender(project, &set, datasetId, params, job);
         endProgress();
         Keys keys(project, datasetId);
@@ -458,15 +446,7 @@ int runRecommend(const QStringList &args)
         }
         out(text);
         return Ok;
-    } catch (const Cancelled &) {
-        endProgress();
-        err(QStringLiteral("cancelled\n"));
-        return InputError;
-    } catch (const Error &e) {
-        endProgress();
-        err(verb + QStringLiteral(": ") + e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

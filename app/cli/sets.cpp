@@ -2,7 +2,6 @@
 
 #include "store/project.h"
 
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,12 +17,7 @@ int runSets(const QStringList &args)
         rc >= 0)
         return rc;
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(path + QStringLiteral(": no such project\n"));
-        return InputError;
-    }
-    try {
-        Project project(path);
+    return withProject(path, [&](Project &project) -> int {
         const auto sets = project.embeddingSets();
         if (parser.isSet(QStringLiteral("json"))) {
             QJsonArray list;
@@ -53,10 +47,7 @@ int runSets(const QStringList &args)
                     .arg(s.dim, 5)
                     .arg(s.count, 10));
         return Ok;
-    } catch (const Error &e) {
-        err(e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli

@@ -6,7 +6,6 @@
 #include "store/corpus.h"
 #include "store/project.h"
 
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -107,13 +106,7 @@ int runTrain(const QStringList &args)
     if (SgnsOptions check; !apply(check))
         return Usage;
     const QString path = parser.positionalArguments().first();
-    if (!QFileInfo::exists(path)) {
-        err(QStringLiteral("%1: no project file %2\n").arg(verb, path));
-        return InputError;
-    }
-
-    try {
-        Project project(path);
+    return withProject(path, verb, [&](Project &project) -> int {
         const QList<DatasetInfo> datasets = project.datasets();
         const auto info = std::find_if(datasets.begin(), datasets.end(),
                                        [&](const DatasetInfo &d) { return d.name == datasetName; });
@@ -170,11 +163,7 @@ int runTrain(const QStringList &args)
                     .arg(lastLoss, 0, 'f', 4));
         }
         return Ok;
-    } catch (const Error &e) {
-        endProgress();
-        err(verb + QStringLiteral(": ") + e.message() + u'\n');
-        return InputError;
-    }
+    });
 }
 
 } // namespace orrery::cli
