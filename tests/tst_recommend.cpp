@@ -631,6 +631,138 @@ private slots:
         }
     }
 
+    void playlistKeyInTwoDatasets()
+    {
+        // The same file imported twice: its playlist key is in both datasets, and a lookup without
+        // a dataset must say so instead of picking one.
+        const QString file = QStringLiteral(ORRERY_FIXTURES "/playlists/road-trip.m3u8");
+        Project p(m_dir.filePath(QStringLiteral("twice.orrery")));
+        io::ImportOptions a, b;
+        a.dataset = QStringLiteral("first");
+        b.dataset = QStringLiteral("second");
+        const auto ra = test::importInto(p, {file}, a);
+        const auto rb = test::importInto(p, {file}, b);
+        QVERIFY2(ra.ok && rb.ok, qPrintable(ra.error + rb.error));
+        const auto lists = playlistsOf(p, rb.datasetId);
+        QVERIFY(!lists.empty());
+        const QString key = lists.front().first;
+        try {
+            io::loadPlaylist(p, key);
+            QFAIL("an ambiguous key was resolved silently");
+        } catch (const Error &e) {
+            QVERIFY2(e.message().contains(QStringLiteral("first, second")), qPrintable(e.message()));
+        }
+        QCOMPARE(io::loadPlaylist(p, key, rb.datasetId).datasetId, rb.datasetId);
+        QCOMPARE(io::loadPlaylist(p, QStringLiteral("no such playlist")).itemId, qint64(0));
+    }
+
+    void verbsRefuseBadOutputs_data()
+    {
+        // Arguments after the project (written as PROJECT where it goes), the exit code and a
+        // part of the message. None of them may change the project.
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        const QString set = QStringLiteral("songs");
+        QTest::newRow("recommend over the project")
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
+                            QStringLiteral("--seeds"), QStringLiteral("0"), QStringLiteral("--format"),
+                            QStringLiteral("m3u8"), QStringLiteral("--out"), QStringLiteral("PROJECT")}
+            << 1 << QStringLiteral("refusing to write");
+        QTest::newRow("recommend over the WAL")
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
+                            QStringLiteral("--seeds"), QStringLiteral("0"), QStringLiteral("--format"),
+                            QStringLiteral("csv"), QStringLiteral("--out"), QStringLiteral("PROJECT-wal")}
+            << 1 << QStringLiteral("over the project");
+        QTest::newRow("batch over its queries")
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
+                            QStringLiteral("--queries"), QStringLiteral("Q"), QStringLiteral("--out"), QStringLiteral("Q")}
+            << 1 << QStringLiteral("over the input");
+        QTest::newRow("batch with a bad line")
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
+                            QStringLiteral("--queries"), QStringLiteral("BAD"), QStringLiteral("--out"), QStringLiteral("OUT")}
+            << 2 << QStringLiteral(":2: expected a JSON object");
+        QTest::newRow("export over the project")
+            << QStringList {QStringLiteral("export"), QStringLiteral("PROJECT"), QStringLiteral("--playlist"),
+                            QStringLiteral("0"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--out"),
+                            QStringLiteral("PROJECT")}
+            << 1 << QStringLiteral("refusing to write");
+        QTest::newRow("export without a format or a known extension")
+            << QStringList {QStringLiteral("export"), QStringLiteral("PROJECT"), QStringLiteral("--playlist"),
+                            QStringLiteral("0"), QStringLiteral("--out"), QStringLiteral("OUT.txt")}
+            << 1 << QStringLiteral("cannot tell the format");
+        QTest::newRow("a set of playlist vectors")
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"),
+                            QStringLiteral("playlists"), QStringLiteral("--seeds"), QStringLiteral("0")}
+            << 2 << QStringLiteral("holds no song");
+        QTest::newRow("mmr nan")
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
+                            QStringLiteral("--seeds"), QStringLiteral("0"), QStringLiteral("--mmr"), QStringLiteral("nan")}
+            << 1 << QStringLiteral("--mmr expects");
+        QTest::newRow("blend weights all zero")
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
+                            QStringLiteral("--seeds"), QStringLiteral("0"), QStringLiteral("--blend-weights"),
+                            QStringLiteral("0,0,0,0,0")}
+            << 1 << QStringLiteral("not all 0");
+        QTest::newRow("no method")
+            << QStringList {QStringLiteral("evaluate"), QStringLiteral("PROJECT"), QStringLiteral("--dataset"),
+                            QStringLiteral("yes"), QStringLiteral("--methods"), QStringLiteral(",")}
+            << 1 << QStringLiteral("names no method");
+    }
+
+    void verbsRefuseBadOutputs()
+    {
+        if (m_yes.isEmpty())
+            QSKIP("../shared/data is absent");
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const QString project = m_dir.filePath(QStringLiteral("refuse.orrery"));
+        QFile::remove(project);
+        QVERIFY(QFile::copy(m_yes, project));
+        {
+            Project p(project);
+            EmbeddingSet playlists;
+            playlists.name = QStringLiteral("playlists");
+            playlists.datasetId = m_yesDataset;
+            playlists.kind = ItemKind::Playlist;
+            playlists.dim = 2;
+            playlists.ids.assign(m_corpus.sequenceIds.begin(), m_corpus.sequenceIds.begin() + 50);
+            playlists.method = QStringLiteral("mean");
+            playlists.vectors.assign(100, 0.25f);
+            saveEmbeddingSet(p, playlists);
+        }
+        const QString queries = m_dir.filePath(QStringLiteral("refuse-q.jsonl"));
+        const QString bad = m_dir.filePath(QStringLiteral("refuse-bad.jsonl"));
+        const QString outPath = m_dir.filePath(QStringLiteral("refuse-out"));
+        test::writeFile(queries, "{\"id\":1,\"seeds\":[\"0\"]}\n");
+        test::writeFile(bad, "{\"id\":1,\"seeds\":[\"0\"]}\n42\n");
+        QFile::remove(outPath);
+        QFile::remove(outPath + QStringLiteral(".txt"));
+        for (QString &a : args) {
+            a.replace(QStringLiteral("PROJECT"), project);
+            if (a == u"Q")
+                a = queries;
+            else if (a == u"BAD")
+                a = bad;
+            else if (a.startsWith(u"OUT"))
+                a.replace(QStringLiteral("OUT"), outPath);
+        }
+        const QByteArray before = [&] {
+            Project p(project);
+            return test::fingerprint(p);
+        }();
+        const QByteArray queriesBefore = test::fileBytes(queries);
+        const Run r = cli(args);
+        QCOMPARE(r.exitCode, exitCode);
+        QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+        QVERIFY(!QFileInfo::exists(outPath));
+        QVERIFY(!QFileInfo::exists(outPath + QStringLiteral(".txt")));
+        QCOMPARE(test::fileBytes(queries), queriesBefore);
+        Project p(project);
+        QCOMPARE(test::fingerprint(p), before);
+    }
+
     void recommendVerbBatch()
     {
         if (m_yes.isEmpty())

@@ -108,6 +108,30 @@ int withProject(const QString &path, const std::function<int(Project &project)> 
     return withProject(path, QString(), body);
 }
 
+bool outputIsSafe(const QString &verb, const QString &output, const QString &projectPath, const QStringList &inputs)
+{
+    const auto resolved = [](const QString &path) {
+        const QFileInfo info(path);
+        const QString canonical = info.canonicalFilePath(); // follows links; empty when absent
+        return canonical.isEmpty() ? info.absoluteFilePath() : canonical;
+    };
+    const QString target = resolved(output);
+    const QString project = resolved(projectPath);
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")}) {
+        if (target == project + suffix) {
+            err(verb + QStringLiteral(": refusing to write %1 over the project %2\n").arg(output, projectPath));
+            return false;
+        }
+    }
+    for (const QString &input : inputs) {
+        if (target == resolved(input)) {
+            err(verb + QStringLiteral(": refusing to write %1 over the input %2\n").arg(output, input));
+            return false;
+        }
+    }
+    return true;
+}
+
 std::function<void(qint64 done, qint64 total, const QString &message)> phasedProgress()
 {
     return [phase = QString()](qint64 done, qint64 total, const QString &message) mutable {

@@ -30,6 +30,10 @@ bool projectExists(const QString &path);
 /// file gives InputError without opening anything.
 int withProject(const QString &path, const QString &verb, const std::function<int(Project &project)> &body);
 int withProject(const QString &path, const std::function<int(Project &project)> &body);
+/// False, after a message naming both, when `output` is the project at `projectPath` (or one of
+/// its SQLite side files) or one of `inputs`: writing there would destroy what is being read.
+bool outputIsSafe(const QString &verb, const QString &output, const QString &projectPath,
+                  const QStringList &inputs = {});
 /// A JobContext progress function that starts a fresh progress line whenever the message (the
 /// phase) changes, so each phase counts from 0% again.
 std::function<void(qint64 done, qint64 total, const QString &message)> phasedProgress();

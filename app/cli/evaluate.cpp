@@ -73,7 +73,10 @@ int runEvaluate(const QStringList &args)
         const QString key = QString::fromLatin1(name);
         const qint64 v = parser.value(key).toLongLong(&ok);
         if (!ok || v < low) {
-            err(verb + QStringLiteral(": --%1 expects a whole number ≥ %2, got '%3'\n").arg(key).arg(low).arg(parser.value(key)));
+            err(verb + QStringLiteral(": %1%2 expects a whole number ≥ %3, got '%4'\n")
+                           .arg(key.size() == 1 ? QStringLiteral("-") : QStringLiteral("--"), key)
+                           .arg(low)
+                           .arg(parser.value(key)));
             return false;
         }
         *target = v;
@@ -133,10 +136,16 @@ int runEvaluate(const QStringList &args)
         for (const QString &name : parser.value(QStringLiteral("methods")).split(u',', Qt::SkipEmptyParts)) {
             RecommendMethod m;
             if (!fromString(name.trimmed(), &m)) {
-                err(verb + QStringLiteral(": unknown method '%1' (popularity, centroid, attention, cooc, blend)\n").arg(name));
+                err(verb + QStringLiteral(": unknown method '%1' (popularity, centroid, attention, cooc, pknn, blend)\n")
+                               .arg(name));
                 return Usage;
             }
-            options.methods.push_back(m);
+            if (std::find(options.methods.begin(), options.methods.end(), m) == options.methods.end())
+                options.methods.push_back(m);
+        }
+        if (options.methods.empty()) {
+            err(verb + QStringLiteral(": --methods names no method (popularity, centroid, attention, cooc, pknn, blend)\n"));
+            return Usage;
         }
     }
     if (!readRecommenderOptions(parser, verb, &options.params))

@@ -42,6 +42,8 @@ int runExport(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
+    if (!outputIsSafe(QStringLiteral("orrery-cli export"), parser.value(QStringLiteral("out")), path))
+        return Usage;
     return withProject(path, [&](Project &project) -> int {
         const EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         const QStringList files = io::exportVectors(project, set, f, parser.value(QStringLiteral("out")));

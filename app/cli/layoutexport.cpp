@@ -62,6 +62,8 @@ int exportLayout(const QStringList &args)
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
+    if (!outputIsSafe(args.first(), parser.value(QStringLiteral("out")), path))
+        return Usage;
     return withProject(path, [&](Project &project) -> int {
         const Layout layout = loadLayout(project, parser.value(QStringLiteral("projection")));
         if (parser.isSet(QStringLiteral("set")) && parser.value(QStringLiteral("set")) != layout.setName)

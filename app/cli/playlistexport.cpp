@@ -5,6 +5,8 @@
 #include "io/playlistwriter.h"
 #include "store/project.h"
 
+#include <QFileInfo>
+
 namespace orrery::cli {
 
 int exportPlaylist(const QStringList &args)
@@ -16,8 +18,9 @@ int exportPlaylist(const QStringList &args)
                       QStringLiteral("KEY")});
     parser.addOption({QStringLiteral("dataset"), QStringLiteral("Look the key up in this dataset only."),
                       QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("format"), QStringLiteral("m3u8, xspf, csv or json (MPD schema)."),
-                      QStringLiteral("FORMAT"), QStringLiteral("m3u8")});
+    parser.addOption({QStringLiteral("format"),
+                      QStringLiteral("m3u8, xspf, csv or json (MPD schema); default: from the --out extension."),
+                      QStringLiteral("FORMAT")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Output file."), QStringLiteral("FILE")});
     if (const int rc = parseVerb(parser, args, 1,
                                  QStringLiteral("Writes a playlist as M3U8 (#EXTINF with artist - title, the source "
@@ -25,16 +28,28 @@ int exportPlaylist(const QStringList &args)
                                                 "same track keys."));
         rc >= 0)
         return rc;
-    io::PlaylistFormat format;
-    if (!io::fromString(parser.value(QStringLiteral("format")), &format)) {
-        err(verb + QStringLiteral(": unknown format '%1' (m3u8, xspf, csv, json)\n").arg(parser.value(QStringLiteral("format"))));
-        return Usage;
-    }
     if (!parser.isSet(QStringLiteral("out"))) {
         err(verb + QStringLiteral(": --out is required\n"));
         return Usage;
     }
+    const QString outPath = parser.value(QStringLiteral("out"));
+    // Without --format the extension decides, so that a.csv never holds M3U.
+    QString formatName = parser.value(QStringLiteral("format"));
+    if (formatName.isEmpty()) {
+        const QString suffix = QFileInfo(outPath).suffix().toLower();
+        formatName = suffix == u"m3u" ? QStringLiteral("m3u8") : suffix;
+    }
+    io::PlaylistFormat format;
+    if (!io::fromString(formatName, &format)) {
+        err(verb + (parser.isSet(QStringLiteral("format"))
+                        ? QStringLiteral(": unknown format '%1' (m3u8, xspf, csv, json)\n").arg(formatName)
+                        : QStringLiteral(": cannot tell the format from '%1'; give --format m3u8|xspf|csv|json\n")
+                              .arg(outPath)));
+        return Usage;
+    }
     const QString path = parser.positionalArguments().first();
+    if (!outputIsSafe(verb, outPath, path))
+        return Usage;
     return withProject(path, verb, [&](Project &project) -> int {
         qint64 datasetId = 0;
         if (parser.isSet(QStringLiteral("dataset"))) {

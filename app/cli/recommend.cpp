@@ -14,6 +14,7 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <optional>
 
 namespace orrery::cli {
 
@@ -103,8 +104,8 @@ bool readRecommenderOptions(const QCommandLineParser &parser, const QString &ver
             w[size_t(i)] = parts[i].toDouble(&ok);
             ok = ok && w[size_t(i)] >= 0;
         }
-        if (!ok) {
-            err(verb + QStringLiteral(": --blend-weights expects five non-negative numbers P,C,A,O,K\n"));
+        if (!ok || std::all_of(w.begin(), w.end(), [](double x) { return x == 0; })) {
+            err(verb + QStringLiteral(": --blend-weights expects five non-negative numbers P,C,A,O,K, not all 0\n"));
             return false;
         }
         params->blend = BlendWeights::fromArray(w);
@@ -180,17 +181,17 @@ int runRecommend(const QStringList &args)
                       QStringLiteral("With --seeds and --out: write the list as m3u8, xspf, csv or json (MPD schema)."),
                       QStringLiteral("FORMAT")});
     parser.addOption({QStringLiteral("method"),
-                      QStringLiteral("popularity, centroid, attention, cooc or blend (default blend)."),
+                      QStringLiteral("popularity, centroid, attention, cooc, pknn or blend (default blend)."),
                       QStringLiteral("METHOD"), QStringLiteral("blend")});
     parser.addOption({QStringLiteral("n"), QStringLiteral("Results per query (default 500 for --queries, 20 for --seeds)."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("keep-seeds"), QStringLiteral("Let the seeds themselves be proposed.")});
-    parser.addOption({QStringLiteral("max-per-artist"), QStringLiteral("At most N tracks of one artist."),
+    parser.addOption({QStringLiteral("max-per-artist"), QStringLiteral("At most N tracks of one artist (0: no cap)."),
                       QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("mmr"),
                       QStringLiteral("Diversify by maximal marginal relevance with this lambda (1 = off)."),
                       QStringLiteral("LAMBDA"), QStringLiteral("1")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("With --seeds: print JSON.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("With --seeds or --playlist: print JSON.")});
     addRecommenderOptions(parser);
     if (const int rc = parseVerb(parser, args, 1,
                                  QStringLiteral("Proposes songs that continue the given ones, each with its score and "
@@ -225,9 +226,18 @@ int runRecommend(const QStringList &args)
         err(verb + QStringLiteral(": --out with --seeds needs --format m3u8|xspf|csv|json\n"));
         return Usage;
     }
+    if (parser.isSet(QStringLiteral("json")) && parser.isSet(QStringLiteral("out"))) {
+        err(verb + QStringLiteral(": --json prints one list; it does not go with --out\n"));
+        return Usage;
+    }
+    const QString path = parser.positionalArguments().first();
+    if (parser.isSet(QStringLiteral("out"))
+        && !outputIsSafe(verb, parser.value(QStringLiteral("out")), path,
+                         batch ? QStringList {parser.value(QStringLiteral("queries"))} : QStringList {}))
+        return Usage;
     RecommendMethod method = RecommendMethod::Blend;
     if (!fromString(parser.value(QStringLiteral("method")), &method)) {
-        err(verb + QStringLiteral(": unknown method '%1' (popularity, centroid, attention, cooc, blend)\n")
+        err(verb + QStringLiteral(": unknown method '%1' (popularity, centroid, attention, cooc, pknn, blend)\n")
                        .arg(parser.value(QStringLiteral("method"))));
         return Usage;
     }
@@ -244,7 +254,7 @@ int runRecommend(const QStringList &args)
         return Usage;
     }
     base.mmrLambda = parser.value(QStringLiteral("mmr")).toDouble(&ok);
-    if (!ok || base.mmrLambda < 0 || base.mmrLambda > 1) {
+    if (!ok || !(base.mmrLambda >= 0 && base.mmrLambda <= 1)) {
         err(verb + QStringLiteral(": --mmr expects a number from 0 to 1\n"));
         return Usage;
     }
@@ -253,7 +263,6 @@ int runRecommend(const QStringList &args)
     if (!readRecommenderOptions(parser, verb, &params))
         return Usage;
 
-    const QString path = parser.positionalArguments().first();
     return withProject(path, verb, [&](Project &project) -> int {
         const EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         qint64 datasetId = set.datasetId;
@@ -269,24 +278,20 @@ int runRecommend(const QStringList &args)
             err(verb + QStringLiteral(": set \"%1\" belongs to no dataset; name the playlists with --dataset\n").arg(set.name));
             return InputError;
         }
-        JobContext job(phasedProgress());
-        const Recommender recommender = projectRecommender(project, &set, datasetId, params, job);
-        endProgress();
-        Keys keys(project, datasetId);
-
+        // Everything that can fail on the input fails before the recommender is built (minutes on
+        // a million playlists): the queries are read and checked, and the output is opened.
+        struct Query {
+            QJsonValue id;
+            QStringList seeds, negatives;
+        };
+        std::vector<Query> queryLines;
+        std::optional<QSaveFile> outFile;
         if (batch) {
             const QString inPath = parser.value(QStringLiteral("queries"));
             QFile in(inPath);
-            if (!in.open(QIODevice::ReadOnly)) {
-                err(inPath + QStringLiteral(": ") + in.errorString() + u'\n');
-                return InputError;
-            }
-            QSaveFile outFile(parser.value(QStringLiteral("out")));
-            if (!outFile.open(QIODevice::WriteOnly)) {
-                err(parser.value(QStringLiteral("out")) + QStringLiteral(": ") + outFile.errorString() + u'\n');
-                return InputError;
-            }
-            qint64 line = 0, queries = 0, unknown = 0, empty = 0;
+            if (!in.open(QIODevice::ReadOnly))
+                throw Error(inPath + QStringLiteral(": ") + in.errorString());
+            qint64 line = 0;
             while (!in.atEnd()) {
                 ++line;
                 const QByteArray text = in.readLine().trimmed();
@@ -295,7 +300,7 @@ int runRecommend(const QStringList &args)
                 QJsonParseError parseError;
                 const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
                 const QString where = QStringLiteral("%1:%2: ").arg(inPath).arg(line);
-                if (parseError.error != QJsonParseError::NoError)
+                if (parseError.error != QJsonParseError::NoError && (text.startsWith('{') || text.startsWith('[')))
                     throw Error(where + QStringLiteral("invalid JSON at column %1 (%2); expected {\"id\":…,\"seeds\":[…]}")
                                             .arg(parseError.offset + 1)
                                             .arg(parseError.errorString()));
@@ -307,16 +312,42 @@ int runRecommend(const QStringList &args)
                 const QJsonValue seedsValue = o.value(QStringLiteral("seeds"));
                 if (!seedsValue.isArray())
                     throw Error(where + QStringLiteral("expected \"seeds\" to be an array of keys"));
-                RecommendRequest request = base;
-                const auto readKeys = [&](const QJsonArray &array, const char *field, std::vector<qint64> *ids) {
+                Query query;
+                query.id = o.value(QStringLiteral("id"));
+                const auto readKeys = [&](const QJsonArray &array, const char *field, QStringList *keys) {
                     for (const QJsonValue &v : array) {
-                        QString key;
                         if (v.isString())
-                            key = v.toString();
+                            *keys << v.toString();
                         else if (v.isDouble() && v.toDouble() == double(v.toInteger()))
-                            key = QString::number(v.toInteger());
+                            *keys << QString::number(v.toInteger());
                         else
                             throw Error(where + QStringLiteral("expected \"%1\" to hold keys (strings)").arg(QLatin1String(field)));
+                    }
+                };
+                readKeys(seedsValue.toArray(), "seeds", &query.seeds);
+                if (o.contains(QStringLiteral("negatives"))) {
+                    if (!o.value(QStringLiteral("negatives")).isArray())
+                        throw Error(where + QStringLiteral("expected \"negatives\" to be an array of keys"));
+                    readKeys(o.value(QStringLiteral("negatives")).toArray(), "negatives", &query.negatives);
+                }
+                queryLines.push_back(std::move(query));
+            }
+            outFile.emplace(parser.value(QStringLiteral("out")));
+            if (!outFile->open(QIODevice::WriteOnly))
+                throw Error(parser.value(QStringLiteral("out")) + QStringLiteral(": ") + outFile->errorString());
+        }
+
+        JobContext job(phasedProgress());
+        const Recommender recommender = projectRecommender(project, &set, datasetId, params, job);
+        endProgress();
+        Keys keys(project, datasetId);
+
+        if (batch) {
+            qint64 queries = 0, unknown = 0, empty = 0;
+            for (const Query &query : queryLines) {
+                RecommendRequest request = base;
+                const auto readKeys = [&](const QStringList &list, std::vector<qint64> *ids) {
+                    for (const QString &key : list) {
                         const qint64 id = keys.item(key);
                         if (id && recommender.knownSeeds(std::span<const qint64>(&id, 1)))
                             ids->push_back(id);
@@ -324,12 +355,8 @@ int runRecommend(const QStringList &args)
                             ++unknown;
                     }
                 };
-                readKeys(seedsValue.toArray(), "seeds", &request.seeds);
-                if (o.contains(QStringLiteral("negatives"))) {
-                    if (!o.value(QStringLiteral("negatives")).isArray())
-                        throw Error(where + QStringLiteral("expected \"negatives\" to be an array of keys"));
-                    readKeys(o.value(QStringLiteral("negatives")).toArray(), "negatives", &request.negatives);
-                }
+                readKeys(query.seeds, &request.seeds);
+                readKeys(query.negatives, &request.negatives);
                 if (request.seeds.empty())
                     ++empty;
                 const std::vector<Recommendation> recs = recommender.recommend(method, request);
@@ -338,17 +365,15 @@ int runRecommend(const QStringList &args)
                     items.append(keys.key(r.itemId));
                     scores.append(double(r.score));
                 }
-                const QJsonObject result {{QStringLiteral("id"), o.value(QStringLiteral("id"))},
+                const QJsonObject result {{QStringLiteral("id"), query.id},
                                           {QStringLiteral("items"), items},
                                           {QStringLiteral("scores"), scores}};
-                outFile.write(QJsonDocument(result).toJson(QJsonDocument::Compact));
-                outFile.write("\n");
+                outFile->write(QJsonDocument(result).toJson(QJsonDocument::Compact));
+                outFile->write("\n");
                 ++queries;
             }
-            if (!outFile.commit()) {
-                err(parser.value(QStringLiteral("out")) + QStringLiteral(": ") + outFile.errorString() + u'\n');
-                return InputError;
-            }
+            if (!outFile->commit())
+                throw Error(parser.value(QStringLiteral("out")) + QStringLiteral(": ") + outFile->errorString());
             err(QStringLiteral("%1 queries answered with %2 (%3 results each); %4 unknown seeds ignored; %5 queries "
                                "without a known seed got the popularity list\n")
                     .arg(queries)
@@ -382,6 +407,9 @@ int runRecommend(const QStringList &args)
         }
         readList(parser.value(QStringLiteral("seeds")), &request.seeds);
         readList(parser.value(QStringLiteral("negative")), &request.negatives);
+        for (const qint64 id : request.negatives)
+            if (std::find(request.seeds.begin(), request.seeds.end(), id) != request.seeds.end())
+                err(QStringLiteral("note: %1 is both a seed and a negative; everything like it is damped\n").arg(keys.key(id)));
         if (!unknownKeys.isEmpty())
             err(QStringLiteral("note: %1 unknown key(s) ignored: %2\n").arg(unknownKeys.size()).arg(unknownKeys.join(QStringLiteral(", "))));
         if (request.seeds.empty())
@@ -397,14 +425,27 @@ int runRecommend(const QStringList &args)
                 entries[i].because = keys.key(recs[i].becauseItemId);
         }
         QHash<qint64, QString> seedNames;
-        for (const io::PlaylistEntry &e : io::playlistEntries(project, request.seeds, datasetId))
-            seedNames.insert(e.itemId, e.artist.isEmpty() ? e.title : e.artist + QStringLiteral(" - ") + e.title);
+        QStringList seedNamesInOrder;
+        for (const io::PlaylistEntry &e : io::playlistEntries(project, request.seeds, datasetId)) {
+            const QString name = e.artist.isEmpty() ? (e.title.isEmpty() ? e.key : e.title)
+                                                    : e.artist + QStringLiteral(" - ") + e.title;
+            seedNames.insert(e.itemId, name);
+            seedNamesInOrder << name;
+        }
         for (const qint64 id : request.seeds)
             seedKeys.append(keys.key(id));
 
         if (parser.isSet(QStringLiteral("out"))) {
             io::PlaylistExport list;
-            list.name = QStringLiteral("Continuing %1").arg(QStringList(seedNames.values()).join(QStringLiteral(", ")).left(200));
+            QString names = seedNamesInOrder.join(QStringLiteral(", "));
+            if (names.size() > 200) { // cut at a word, never inside one
+                const qsizetype cut = names.lastIndexOf(u' ', 199);
+                names = names.left(cut > 0 ? cut : 199);
+                while (names.endsWith(u',') || names.endsWith(u' ') || names.endsWith(u'-'))
+                    names.chop(1);
+                names += QStringLiteral("…");
+            }
+            list.name = QStringLiteral("Continuing %1").arg(names);
             if (request.seeds.empty())
                 list.name = QStringLiteral("Popular");
             list.entries = entries;

@@ -432,8 +432,9 @@ EvaluationReport evaluateContinuation(const Corpus &corpus, const EmbeddingSet *
         throw Error(QStringLiteral("evaluate: expected seeds ≥ 0 and at least one result"));
     const bool blend = std::find(options.methods.begin(), options.methods.end(), RecommendMethod::Blend)
         != options.methods.end();
-    const qint64 validation = blend || options.reportValidation ? options.validation : 0;
-    const HoldoutSplit split = splitHoldout(corpus, options.holdout, validation, options.seedsK, options.seed);
+    // The validation playlists are held out whether or not the blend is evaluated, so that one
+    // method's row is the same alone as in the full table.
+    const HoldoutSplit split = splitHoldout(corpus, options.holdout, options.validation, options.seedsK, options.seed);
     const Corpus training = subsetCorpus(corpus, split.train);
 
     EvaluationReport report;

@@ -282,10 +282,10 @@ StoredPlaylist loadPlaylist(Project &project, const QString &key, qint64 dataset
 {
     StoredPlaylist out;
     sql::Statement st(project.db(),
-                      "SELECT s.item_id, s.dataset_id, coalesce(i.title, ''), s.entries FROM dataset_item di "
+                      "SELECT s.item_id, s.dataset_id, coalesce(i.title, ''), s.entries, d.name FROM dataset_item di "
                       "JOIN sequence s ON s.item_id = di.item_id AND s.dataset_id = di.dataset_id "
-                      "JOIN item i ON i.id = s.item_id "
-                      "WHERE di.key = ?1 AND (?2 = 0 OR di.dataset_id = ?2) ORDER BY s.dataset_id LIMIT 1");
+                      "JOIN item i ON i.id = s.item_id JOIN dataset d ON d.id = s.dataset_id "
+                      "WHERE di.key = ?1 AND (?2 = 0 OR di.dataset_id = ?2) ORDER BY s.dataset_id");
     st.bind(1, key).bind(2, datasetId);
     if (!st.step())
         return out;
@@ -293,6 +293,14 @@ StoredPlaylist loadPlaylist(Project &project, const QString &key, qint64 dataset
     out.datasetId = st.columnInt(1);
     out.name = st.columnText(2);
     out.items = unpackIds(st.columnBlob(3));
+    QStringList datasets {st.columnText(4)};
+    while (st.step())
+        datasets << st.columnText(4);
+    if (datasets.size() > 1)
+        throw Error(QStringLiteral("playlist key \"%1\" is in %2 datasets (%3); name one with --dataset")
+                        .arg(key)
+                        .arg(datasets.size())
+                        .arg(datasets.join(QStringLiteral(", "))));
     return out;
 }
 

@@ -49,6 +49,8 @@ struct StoredPlaylist {
     QString name;
     std::vector<qint64> items; ///< its entries, in order
 };
+/// The playlist with source key `key` in dataset `datasetId`, or in any dataset when 0 (then
+/// throws Error naming the datasets when the key is in several). itemId 0 when there is none.
 StoredPlaylist loadPlaylist(Project &project, const QString &key, qint64 datasetId = 0);
 
 /// The bytes of a list in a format:
