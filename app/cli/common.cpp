@@ -21,6 +21,21 @@ void err(const QString &text)
     std::fputs(text.toUtf8().constData(), stderr);
 }
 
+namespace {
+/// The parser's help with "Usage: orrery-cli VERB" instead of the program's path.
+QString verbHelp(const QCommandLineParser &parser, const QString &verb)
+{
+    QString text = parser.helpText();
+    const QString usage = QStringLiteral("Usage: ");
+    if (text.startsWith(usage)) {
+        const qsizetype end = text.indexOf(u' ', usage.size());
+        if (end > 0)
+            text.replace(usage.size(), end - usage.size(), verb);
+    }
+    return text;
+}
+} // namespace
+
 int parseVerb(QCommandLineParser &parser, const QStringList &args, int minPositional, const QString &usageLine)
 {
     parser.setApplicationDescription(usageLine);
@@ -30,11 +45,11 @@ int parseVerb(QCommandLineParser &parser, const QStringList &args, int minPositi
         return Usage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out(parser.helpText());
+        out(verbHelp(parser, args.first()));
         return Ok;
     }
     if (parser.positionalArguments().size() < minPositional) {
-        err(args.first() + QStringLiteral(": missing arguments\n") + parser.helpText());
+        err(args.first() + QStringLiteral(": missing arguments\n") + verbHelp(parser, args.first()));
         return Usage;
     }
     return -1;

@@ -63,7 +63,7 @@ int runImport(const QStringList &args)
                                 {QStringLiteral("seconds"), s.seconds}};
             out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
         } else {
-            out(QStringLiteral("imported \"%1\" (%2): %3 files, %4 items (%5 new), %6 sequences, %7 entries, %8 tags, "
+            out(QStringLiteral("imported \"%1\" (%2): %3 files, %4 items (%5 new), %6 sequences, %7 entries, %8 tag links, "
                                "%9 vectors, %10 skipped in %11 s\n")
                     .arg(r.datasetName, io::toString(r.format))
                     .arg(s.files)
