@@ -563,6 +563,30 @@ private slots:
             const auto reread = playlistsOf(again, back.datasetId);
             QCOMPARE(reread.size(), size_t(1));
             QCOMPARE(reread.front().second, keys);
+            if (f == io::PlaylistFormat::Json) {
+                // The MPD schema's other track fields come back too (attributes of the items).
+                const auto attrsOf = [](Project &p, qint64 dataset) {
+                    sql::Statement st(p.db(),
+                                      "SELECT coalesce(json_extract(i.attrs, '$.artist_uri'), ''), "
+                                      "coalesce(json_extract(i.attrs, '$.album_uri'), '') FROM dataset_item di "
+                                      "JOIN item i ON i.id = di.item_id WHERE di.dataset_id = ?1 AND i.kind = 0 "
+                                      "ORDER BY di.key");
+                    st.bind(1, dataset);
+                    QStringList out;
+                    while (st.step())
+                        out << st.columnText(0) + u'|' + st.columnText(1);
+                    return out;
+                };
+                const QStringList exportedAttrs = attrsOf(again, back.datasetId);
+                QStringList originalAttrs;
+                for (const io::PlaylistEntry &e : list.entries)
+                    if (!e.artistUri.isEmpty())
+                        originalAttrs << e.artistUri + u'|' + e.albumUri;
+                if (source.endsWith(u".json"))
+                    QVERIFY(!originalAttrs.isEmpty()); // MPD tracks carry their URIs
+                for (const QString &a : std::as_const(originalAttrs))
+                    QVERIFY2(exportedAttrs.contains(a), qPrintable(a));
+            }
 
             // Exported into the project it came from, every track is found again (no new items)
             // where the format can carry the track's identity.

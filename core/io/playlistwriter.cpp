@@ -210,6 +210,10 @@ QByteArray json(const PlaylistExport &list)
                        {QStringLiteral("album_name"), e.album}};
         if (e.duration >= 0)
             t.insert(QStringLiteral("duration_ms"), std::llround(e.duration * 1000));
+        if (!e.artistUri.isEmpty())
+            t.insert(QStringLiteral("artist_uri"), e.artistUri);
+        if (!e.albumUri.isEmpty())
+            t.insert(QStringLiteral("album_uri"), e.albumUri);
         if (e.score)
             t.insert(QStringLiteral("score"), double(*e.score));
         if (!e.because.isEmpty())
@@ -255,7 +259,8 @@ std::vector<PlaylistEntry> playlistEntries(Project &project, std::span<const qin
     sql::Statement item(project.db(),
                         "SELECT i.identity, coalesce(di.key, i.key), coalesce(i.title, ''), coalesce(i.artist, ''), "
                         "coalesce(i.album, ''), coalesce(json_extract(i.attrs, '$.duration'), "
-                        "json_extract(i.attrs, '$.duration_ms') / 1000.0, -1) "
+                        "json_extract(i.attrs, '$.duration_ms') / 1000.0, -1), "
+                        "coalesce(json_extract(i.attrs, '$.artist_uri'), ''), coalesce(json_extract(i.attrs, '$.album_uri'), '') "
                         "FROM item i LEFT JOIN dataset_item di ON di.item_id = i.id AND di.dataset_id = ?1 "
                         "WHERE i.id = ?2");
     std::vector<PlaylistEntry> out;
@@ -271,6 +276,8 @@ std::vector<PlaylistEntry> playlistEntries(Project &project, std::span<const qin
             e.artist = item.columnText(3);
             e.album = item.columnText(4);
             e.duration = item.columnDouble(5);
+            e.artistUri = item.columnText(6);
+            e.albumUri = item.columnText(7);
         }
         item.reset();
         out.push_back(std::move(e));

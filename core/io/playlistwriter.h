@@ -30,6 +30,7 @@ struct PlaylistEntry {
     QString artist;
     QString album;
     double duration = -1;       ///< seconds, -1 when unknown
+    QString artistUri, albumUri; ///< from an MPD import's attributes (JSON export writes them back)
     std::optional<float> score; ///< for recommendations
     QString because;            ///< key of the seed that contributed most, for recommendations
 };
