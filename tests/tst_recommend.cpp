@@ -8,6 +8,7 @@
 #include "embed/sgns.h"
 #include "eval/recsys.h"
 #include "io/playlistwriter.h"
+#include "io/queryline.h"
 #include "model/random.h"
 #include "recommend/attention.h"
 #include "recommend/cooccurrence.h"
@@ -678,6 +679,66 @@ private slots:
         }
         QCOMPARE(io::loadPlaylist(p, key, rb.datasetId).datasetId, rb.datasetId);
         QCOMPARE(io::loadPlaylist(p, QStringLiteral("no such playlist")).itemId, qint64(0));
+    }
+
+    void queryLines_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QByteArray>("id");      // echoed id, empty when the line must be refused
+        QTest::addColumn<QStringList>("seeds");
+        QTest::addColumn<QString>("error");     // part of the message when refused
+        QTest::newRow("plain") << QByteArray("{\"id\":\"a\",\"seeds\":[\"0\",\"x y\"]}") << QByteArray("\"a\"")
+                               << QStringList {QStringLiteral("0"), QStringLiteral("x y")} << QString();
+        QTest::newRow("long integer id keeps its digits")
+            << QByteArray("{\"seeds\":[],\"id\":12345678901234567890}") << QByteArray("12345678901234567890")
+            << QStringList {} << QString();
+        QTest::newRow("object id, spaces, numbers as keys")
+            << QByteArray("{ \"id\" : {\"user\": 7, \"n\": [1, 2]}, \"seeds\" : [3, \"4\"], \"negatives\": [\"5\"] }")
+            << QByteArray("{\"user\":7,\"n\":[1,2]}") << QStringList {QStringLiteral("3"), QStringLiteral("4")}
+            << QString();
+        QTest::newRow("escaped text") << QByteArray("{\"id\":\"caf\\u00e9\",\"seeds\":[\"a\\\"b\"]}")
+                                      << QByteArray("\"caf\xc3\xa9\"") << QStringList {QStringLiteral("a\"b")} << QString();
+        QTest::newRow("invalid escape") << QByteArray("{\"id\":\"caf\\xe9\",\"seeds\":[]}") << QByteArray()
+                                        << QStringList {} << QStringLiteral("invalid JSON");
+        QTest::newRow("null") << QByteArray("null") << QByteArray() << QStringList {}
+                              << QStringLiteral("expected a JSON object");
+        QTest::newRow("a number") << QByteArray("42") << QByteArray() << QStringList {}
+                                  << QStringLiteral("expected a JSON object");
+        QTest::newRow("no id") << QByteArray("{\"seeds\":[]}") << QByteArray() << QStringList {}
+                               << QStringLiteral("expected an \"id\"");
+        QTest::newRow("seeds not an array") << QByteArray("{\"id\":1,\"seeds\":\"0,1\"}") << QByteArray()
+                                            << QStringList {} << QStringLiteral("\"seeds\" to be an array");
+        QTest::newRow("fraction as key") << QByteArray("{\"id\":1,\"seeds\":[1.5]}") << QByteArray() << QStringList {}
+                                         << QStringLiteral("\"seeds\" to hold keys");
+        QTest::newRow("boolean as key") << QByteArray("{\"id\":1,\"seeds\":[true]}") << QByteArray() << QStringList {}
+                                        << QStringLiteral("\"seeds\" to hold keys");
+        QTest::newRow("negatives not an array") << QByteArray("{\"id\":1,\"seeds\":[],\"negatives\":3}") << QByteArray()
+                                                << QStringList {} << QStringLiteral("\"negatives\" to be an array");
+        QTest::newRow("NaN") << QByteArray("{\"id\":NaN,\"seeds\":[]}") << QByteArray() << QStringList {}
+                             << QStringLiteral("invalid JSON");
+        QTest::newRow("trailing garbage") << QByteArray("{\"id\":1,\"seeds\":[]} x") << QByteArray() << QStringList {}
+                                          << QStringLiteral("invalid JSON");
+    }
+
+    void queryLines()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QByteArray, id);
+        QFETCH(QStringList, seeds);
+        QFETCH(QString, error);
+        const QString where = QStringLiteral("q.jsonl:3: ");
+        if (error.isEmpty()) {
+            const io::QueryLine q = io::parseQueryLine(line, where);
+            QCOMPARE(q.id, id);
+            QCOMPARE(q.seeds, seeds);
+            return;
+        }
+        try {
+            io::parseQueryLine(line, where);
+            QFAIL("the line was accepted");
+        } catch (const Error &e) {
+            QVERIFY2(e.message().startsWith(where) && e.message().contains(error), qPrintable(e.message()));
+        }
     }
 
     void verbsRefuseBadOutputs_data()

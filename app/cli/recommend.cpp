@@ -2,6 +2,7 @@
 
 #include "embed/embeddingset.h"
 #include "io/playlistwriter.h"
+#include "io/queryline.h"
 #include "recommend/recommender.h"
 #include "store/corpus.h"
 #include "store/project.h"
@@ -280,11 +281,7 @@ int runRecommend(const QStringList &args)
         }
         // Everything that can fail on the input fails before the recommender is built (minutes on
         // a million playlists): the queries are read and checked, and the output is opened.
-        struct Query {
-            QJsonValue id;
-            QStringList seeds, negatives;
-        };
-        std::vector<Query> queryLines;
+        std::vector<io::QueryLine> queryLines;
         std::optional<QSaveFile> outFile;
         if (batch) {
             const QString inPath = parser.value(QStringLiteral("queries"));
@@ -294,43 +291,12 @@ int runRecommend(const QStringList &args)
             qint64 line = 0;
             while (!in.atEnd()) {
                 ++line;
-                const QByteArray text = in.readLine().trimmed();
+                QByteArray text = in.readLine().trimmed();
+                if (line == 1 && text.startsWith("\xEF\xBB\xBF"))
+                    text.remove(0, 3); // a UTF-8 byte order mark
                 if (text.isEmpty())
                     continue;
-                QJsonParseError parseError;
-                const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
-                const QString where = QStringLiteral("%1:%2: ").arg(inPath).arg(line);
-                if (parseError.error != QJsonParseError::NoError && (text.startsWith('{') || text.startsWith('[')))
-                    throw Error(where + QStringLiteral("invalid JSON at column %1 (%2); expected {\"id\":…,\"seeds\":[…]}")
-                                            .arg(parseError.offset + 1)
-                                            .arg(parseError.errorString()));
-                if (!doc.isObject())
-                    throw Error(where + QStringLiteral("expected a JSON object {\"id\":…,\"seeds\":[…]}"));
-                const QJsonObject o = doc.object();
-                if (!o.contains(QStringLiteral("id")))
-                    throw Error(where + QStringLiteral("expected an \"id\""));
-                const QJsonValue seedsValue = o.value(QStringLiteral("seeds"));
-                if (!seedsValue.isArray())
-                    throw Error(where + QStringLiteral("expected \"seeds\" to be an array of keys"));
-                Query query;
-                query.id = o.value(QStringLiteral("id"));
-                const auto readKeys = [&](const QJsonArray &array, const char *field, QStringList *keys) {
-                    for (const QJsonValue &v : array) {
-                        if (v.isString())
-                            *keys << v.toString();
-                        else if (v.isDouble() && v.toDouble() == double(v.toInteger()))
-                            *keys << QString::number(v.toInteger());
-                        else
-                            throw Error(where + QStringLiteral("expected \"%1\" to hold keys (strings)").arg(QLatin1String(field)));
-                    }
-                };
-                readKeys(seedsValue.toArray(), "seeds", &query.seeds);
-                if (o.contains(QStringLiteral("negatives"))) {
-                    if (!o.value(QStringLiteral("negatives")).isArray())
-                        throw Error(where + QStringLiteral("expected \"negatives\" to be an array of keys"));
-                    readKeys(o.value(QStringLiteral("negatives")).toArray(), "negatives", &query.negatives);
-                }
-                queryLines.push_back(std::move(query));
+                queryLines.push_back(io::parseQueryLine(text, QStringLiteral("%1:%2: ").arg(inPath).arg(line)));
             }
             outFile.emplace(parser.value(QStringLiteral("out")));
             if (!outFile->open(QIODevice::WriteOnly))
@@ -344,7 +310,7 @@ int runRecommend(const QStringList &args)
 
         if (batch) {
             qint64 queries = 0, unknown = 0, empty = 0;
-            for (const Query &query : queryLines) {
+            for (const io::QueryLine &query : queryLines) {
                 RecommendRequest request = base;
                 const auto readKeys = [&](const QStringList &list, std::vector<qint64> *ids) {
                     for (const QString &key : list) {
@@ -365,11 +331,11 @@ int runRecommend(const QStringList &args)
                     items.append(keys.key(r.itemId));
                     scores.append(double(r.score));
                 }
-                const QJsonObject result {{QStringLiteral("id"), query.id},
-                                          {QStringLiteral("items"), items},
-                                          {QStringLiteral("scores"), scores}};
-                outFile->write(QJsonDocument(result).toJson(QJsonDocument::Compact));
-                outFile->write("\n");
+                // The id goes back exactly as it came (a long integer keeps every digit).
+                const QByteArray rest = QJsonDocument(QJsonObject {{QStringLiteral("items"), items},
+                                                                   {QStringLiteral("scores"), scores}})
+                                            .toJson(QJsonDocument::Compact);
+                outFile->write("{\"id\":" + query.id + ',' + rest.mid(1) + '\n');
                 ++queries;
             }
             if (!outFile->commit())
