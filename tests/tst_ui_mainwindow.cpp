@@ -88,6 +88,7 @@ private slots:
     void importError();
     void cancelImport();
     void screenshot();
+    void commandLineRecommend();
     void settingsRoundTrip();
 
 private:
@@ -434,6 +435,45 @@ void TestUiMainWindow::cancelImport()
     sql::Statement items(window.project()->db(), "SELECT count(*) FROM item");
     QVERIFY(items.step());
     QCOMPARE(items.columnInt(0), contentHash(m_sample).split(':').last().toLongLong());
+}
+
+void TestUiMainWindow::commandLineRecommend()
+{
+    // `orrery --project P --select KEY --recommend --screenshot F`: the panel continues the song,
+    // and the picture waits for the list. Settings go to a folder of the test's own.
+    const QString project = sampleCopy(QStringLiteral("cli-recommend.orrery"));
+    const QString png = m_dir.filePath(QStringLiteral("recommend.png"));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("gui-config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("gui-data")));
+    const auto run = [&](const QStringList &args) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(ORRERY_GUI), args);
+        p.waitForFinished(240000);
+        return std::pair {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardError()};
+    };
+    // The sample (created in the test's data folder) gets its map and song vectors on first opening.
+    const QString key = QStringLiteral("spotify:track:01FCzh8g6kJl9mNPMXKsd5");
+    const auto [code, err] = run({QStringLiteral("--sample"), QStringLiteral("--select"), key, QStringLiteral("--recommend"),
+                                  QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("900x600")});
+    QVERIFY2(code == 0, err.constData());
+    const QImage image(png);
+    QCOMPARE(image.size(), QSize(900, 600));
+    // A project without song vectors has nothing to recommend from: said at once, not after a wait.
+    QElapsedTimer clock;
+    clock.start();
+    const auto [noSetCode, noSetErr] = run({QStringLiteral("--project"), project, QStringLiteral("--select"), key,
+                                            QStringLiteral("--recommend"), QStringLiteral("--screenshot"), png});
+    QCOMPARE(noSetCode, 1);
+    QVERIFY2(noSetErr.contains("no song vectors to recommend from"), noSetErr.constData());
+    QVERIFY(clock.elapsed() < 60000);
+    // Without a selection there is nothing to continue.
+    const auto [badCode, badErr] = run({QStringLiteral("--project"), project, QStringLiteral("--recommend"),
+                                        QStringLiteral("--screenshot"), png});
+    QCOMPARE(badCode, 2);
+    QVERIFY2(badErr.contains("--recommend needs --select"), badErr.constData());
 }
 
 void TestUiMainWindow::screenshot()

@@ -94,7 +94,11 @@ private slots:
                 QVERIFY(rows[i].score <= rows[i - 1].score);
             if (rows[i].becauseId) {
                 QVERIFY(seedSet.contains(rows[i].becauseId));
-                QVERIFY(panel.model()->index(i, RecommendationModel::Because).data().toString().startsWith(u"because you have "));
+                // The reason names the seed (under "Because you have"), and so does the tool tip.
+                QCOMPARE(panel.model()->index(i, RecommendationModel::Because).data().toString(), rows[i].because);
+                QVERIFY(!rows[i].because.isEmpty());
+                QVERIFY(panel.model()->index(i, 0).data(Qt::ToolTipRole).toString().contains(
+                    u"because you have " + rows[i].because));
             }
         }
         QVERIFY(std::any_of(rows.begin(), rows.end(), [](const auto &r) { return r.becauseId != 0; }));

@@ -1137,7 +1137,8 @@ void MainWindow::updateRecommendSource()
         return;
     m_recommendSet = songs;
     m_recommend->setSource(m_project->path(), songs);
-    m_recommendSeeds->setText(tr("Recommending from “%1”: select songs or a playlist, then seed").arg(songs));
+    if (m_recommend->seeds().isEmpty()) // seeds given before the set was ready keep their "Continuing …"
+        m_recommendSeeds->setText(tr("Recommending from “%1”: select songs or a playlist, then seed").arg(songs));
 }
 
 void MainWindow::seedRecommendations()
@@ -1156,6 +1157,7 @@ void MainWindow::seedRecommendations()
                 what = tr("playlist “%1”").arg(item->displayName());
             } else {
                 seeds.append(id);
+                what = tr("“%1”").arg(item->displayName());
             }
         }
     } catch (const Error &e) {
@@ -1167,8 +1169,9 @@ void MainWindow::seedRecommendations()
         return;
     }
     if (what.isEmpty() || selection().size() > 1)
-        what = tr("%n selected item(s)", nullptr, int(selection().size()));
-    m_recommendSeeds->setText(tr("Continuing %1 (%n seed song(s))", nullptr, int(seeds.size())).arg(what));
+        what = tr("%1 selected items").arg(selection().size());
+    m_recommendSeeds->setText(seeds.size() == 1 ? tr("Continuing %1").arg(what)
+                                                : tr("Continuing %1 (%2 seed songs)").arg(what).arg(seeds.size()));
     m_recommend->setSeeds(seeds);
     m_recommendDock->show();
     m_recommendDock->raise();

@@ -76,10 +76,11 @@ QVariant RecommendationModel::data(const QModelIndex &index, int role) const
         case Title: return r.title.isEmpty() ? r.key : r.title;
         case Artist: return r.artist;
         case Score: return QString::number(double(r.score), 'f', 3);
-        case Because: return r.because.isEmpty() ? tr("popular") : tr("because you have %1").arg(r.because);
+        case Because: return r.because.isEmpty() ? tr("(popular)") : r.because;
         }
         break;
-    case Qt::ToolTipRole: return r.key;
+    case Qt::ToolTipRole:
+        return r.because.isEmpty() ? r.key : r.key + u'\n' + tr("because you have %1").arg(r.because);
     case Qt::TextAlignmentRole:
         return index.column() == Score ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case ItemIdRole: return r.itemId;
@@ -98,7 +99,7 @@ QVariant RecommendationModel::headerData(int section, Qt::Orientation orientatio
     case Title: return tr("Title");
     case Artist: return tr("Artist");
     case Score: return tr("Score");
-    case Because: return tr("Reason");
+    case Because: return tr("Because you have");
     }
     return {};
 }
@@ -245,7 +246,19 @@ RecommendPanel::RecommendPanel(QWidget *parent)
     m_view->setDefaultDropAction(Qt::MoveAction);
     m_view->setDragDropOverwriteMode(false);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // One line per song, elided, so that a narrow dock still shows every column's start; the full
+    // texts are in the tool tip.
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    // Title, artist, the seed it comes from (taking the room left), and the score, narrow, last.
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setDefaultSectionSize(fontMetrics().horizontalAdvance(u'x') * 13);
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(RecommendationModel::Because, QHeaderView::Stretch);
+    header->setSectionResizeMode(RecommendationModel::Score, QHeaderView::ResizeToContents);
+    header->moveSection(header->visualIndex(RecommendationModel::Score), RecommendationModel::ColumnCount - 1);
+    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     auto *removeAction = new QAction(tr("Remove"), m_view);
     removeAction->setShortcut(QKeySequence::Delete);
@@ -384,7 +397,9 @@ void RecommendPanel::recommend()
         const std::vector<io::PlaylistEntry> entries = io::playlistEntries(*m_project, ids, m_datasetId);
         QHash<qint64, std::pair<QString, QString>> reasonNames;
         for (const io::PlaylistEntry &e : io::playlistEntries(*m_project, reasons, m_datasetId))
-            reasonNames.insert(e.itemId, {display(e.artist, e.title), e.key});
+            reasonNames.insert(e.itemId, {e.title.isEmpty() || e.artist.isEmpty() ? display(e.artist, e.title)
+                                                                                   : e.title + QStringLiteral(" (") + e.artist + u')',
+                                          e.key});
         QList<RecommendationModel::Row> rows;
         for (size_t i = 0; i < recs.size(); ++i) {
             const io::PlaylistEntry &e = entries[i];
@@ -406,7 +421,8 @@ void RecommendPanel::recommend()
         }
         m_model->setRows(std::move(rows));
         const qint64 known = m_recommender->knownSeeds(request.seeds);
-        m_status->setText(known ? tr("%n recommendation(s) from %1 seed(s)", nullptr, int(recs.size())).arg(known)
+        m_status->setText(known ? (recs.size() == 1 ? tr("1 recommendation") : tr("%1 recommendations").arg(recs.size()))
+                                      + (known == 1 ? tr(" from 1 seed") : tr(" from %1 seeds").arg(known))
                                 : tr("No known seed: the most popular songs"));
         emit recommended();
     } catch (const Error &e) {

@@ -93,6 +93,8 @@ public:
     /// follows. A later call supersedes an earlier one still building.
     void setSource(const QString &projectPath, const QString &setName, qint64 datasetId = 0);
     bool isReady() const { return m_recommender != nullptr; }
+    /// Whether a source was given (a list can come), ready or still building.
+    bool hasSource() const { return !m_projectPath.isEmpty(); }
 
     /// The seed items (the map selection, a playlist's entries, …); recommends again.
     void setSeeds(const QList<qint64> &itemIds);

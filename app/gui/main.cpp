@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "recommendpanel.h"
 
 #include "model/error.h"
 
@@ -72,7 +73,11 @@ int main(int argc, char **argv)
         QStringLiteral("With --screenshot: wait up to this many seconds for maps and indexes being computed "
                        "(default 120)."),
         QStringLiteral("SECONDS"));
-    parser.addOptions({sampleOption, projectOption, selectOption, screenshotOption, sizeOption, waitOption});
+    const QCommandLineOption recommendOption(
+        QStringLiteral("recommend"),
+        QStringLiteral("With --select: seed the Recommendations panel from the selected song or playlist."));
+    parser.addOptions({sampleOption, projectOption, selectOption, recommendOption, screenshotOption, sizeOption,
+                       waitOption});
     parser.process(app);
 
     // A project, or files to import (the desktop entry passes playlists opened with Orrery).
@@ -146,6 +151,23 @@ int main(int argc, char **argv)
     }
     if (!imports.isEmpty() && window.project())
         window.importPaths(imports);
+    bool recommending = false;
+    QString recommendError;
+    if (parser.isSet(recommendOption) && error.isEmpty()) {
+        if (!parser.isSet(selectOption)) {
+            complain(QStringLiteral("--recommend needs --select KEY"));
+            return 2;
+        }
+        recommending = true;
+        QObject::connect(window.recommendPanel(), &orrery::ui::RecommendPanel::recommended, &window,
+                         [&recommending] { recommending = false; });
+        QObject::connect(window.recommendPanel(), &orrery::ui::RecommendPanel::failed, &window,
+                         [&recommending, &recommendError](const QString &message) {
+                             recommending = false;
+                             recommendError = message;
+                         });
+        window.recommendFromSelection();
+    }
 
     if (batch) {
         if (!error.isEmpty()) {
@@ -156,10 +178,23 @@ int main(int argc, char **argv)
         // Maps and neighbour indexes computed on opening (the sample's first run) belong in the picture.
         QElapsedTimer waited;
         waited.start();
-        while (window.jobRunner()->count() > 0 && waited.elapsed() < qint64(waitSeconds) * 1000) {
+        // A list to wait for needs a source: a song set, or the jobs computing one.
+        while ((window.jobRunner()->count() > 0 || (recommending && window.recommendPanel()->hasSource()))
+               && waited.elapsed() < qint64(waitSeconds) * 1000) {
             QEventLoop pause;
             QTimer::singleShot(50, &pause, &QEventLoop::quit);
             pause.exec();
+        }
+        if (recommending && !window.recommendPanel()->hasSource()) {
+            complain(QStringLiteral("--recommend: %1 has no song vectors to recommend from (compute a map of its "
+                                    "songs first)")
+                         .arg(project));
+            return 1;
+        }
+        if (recommending || !recommendError.isEmpty()) {
+            complain(QStringLiteral("--recommend: ")
+                     + (recommending ? QStringLiteral("no list after %1 s").arg(waitSeconds) : recommendError));
+            return 1;
         }
         QTimer::singleShot(0, &window, [&] {
             QString why;
