@@ -307,20 +307,24 @@ int runRecommend(const QStringList &args)
         const Recommender recommender = projectRecommender(project, &set, datasetId, params, job);
         endProgress();
         Keys keys(project, datasetId);
+        // The item of a source key, when the recommender knows it; 0 otherwise.
+        const auto knownItem = [&](const QString &key) -> qint64 {
+            const qint64 id = keys.item(key);
+            return id && recommender.knownSeeds(std::span<const qint64>(&id, 1)) ? id : 0;
+        };
 
         if (batch) {
             qint64 queries = 0, unknown = 0, empty = 0;
+            const auto readKeys = [&](const QStringList &list, std::vector<qint64> *ids) {
+                for (const QString &key : list) {
+                    if (const qint64 id = knownItem(key))
+                        ids->push_back(id);
+                    else
+                        ++unknown;
+                }
+            };
             for (const io::QueryLine &query : queryLines) {
                 RecommendRequest request = base;
-                const auto readKeys = [&](const QStringList &list, std::vector<qint64> *ids) {
-                    for (const QString &key : list) {
-                        const qint64 id = keys.item(key);
-                        if (id && recommender.knownSeeds(std::span<const qint64>(&id, 1)))
-                            ids->push_back(id);
-                        else
-                            ++unknown;
-                    }
-                };
                 readKeys(query.seeds, &request.seeds);
                 readKeys(query.negatives, &request.negatives);
                 if (request.seeds.empty())
@@ -356,8 +360,7 @@ int runRecommend(const QStringList &args)
         const auto readList = [&](const QString &list, std::vector<qint64> *ids) {
             for (const QString &raw : list.split(u',', Qt::SkipEmptyParts)) {
                 const QString key = raw.trimmed();
-                const qint64 id = keys.item(key);
-                if (id && recommender.knownSeeds(std::span<const qint64>(&id, 1)))
+                if (const qint64 id = knownItem(key))
                     ids->push_back(id);
                 else
                     unknownKeys << key;

@@ -521,12 +521,14 @@ std::vector<Recommendation> Recommender::finish(std::vector<std::pair<qint32, fl
 
     std::erase_if(ranked, [&](const std::pair<qint32, float> &e) { return q.excluded.count(e.first) > 0; });
     std::sort(ranked.begin(), ranked.end(), ranksBefore);
-    const size_t positive = size_t(std::count_if(ranked.begin(), ranked.end(),
-                                                 [](const std::pair<qint32, float> &e) { return e.second > 0; }));
-    if (r.mmrLambda < 1 && m_dim > 0 && positive > 0) {
+    if (r.mmrLambda < 1 && m_dim > 0 && !ranked.empty() && ranked.front().second > 0) {
         // Greedy maximal marginal relevance over the best max(3n, 1500) scored candidates, relevance
         // as a share of the best score. Neither the pool nor the scale depends on n below 500, so a
         // short list is the start of a long one.
+        // Ranked best first: the candidates with a positive score are a prefix.
+        const size_t positive = size_t(std::partition_point(ranked.begin(), ranked.end(),
+                                                            [](const std::pair<qint32, float> &e) { return e.second > 0; })
+                                       - ranked.begin());
         const size_t pool = std::min(positive, size_t(std::max(3 * minimumPool, 3 * q.n)));
         const float top = ranked.front().second;
         std::vector<float> maxSim(pool, 0.0f);
