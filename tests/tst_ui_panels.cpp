@@ -727,11 +727,11 @@ void TestUiPanels::playlistSongsAndNeighbours()
     const QList<RecommendationModel::Row> rows = panel->model()->rows();
     QVERIFY(rows.size() >= 10);
     for (const RecommendationModel::Row &row : rows) {
-        QVERIFY(std::find(entries.begin(), entries.end(), row.itemId) == entries.end());
+        QVERIFY(std::find(entries.begin(), entries.end(), row.entry.itemId) == entries.end());
         QVERIFY(std::find(entries.begin(), entries.end(), row.becauseId) != entries.end());
     }
     emit panel->view()->doubleClicked(panel->model()->index(0, 0));
-    QCOMPARE(window.currentItemId(), rows.front().itemId);
+    QCOMPARE(window.currentItemId(), rows.front().entry.itemId);
     QVERIFY(window.jobRunner()->waitForDone(10000));
 }
 

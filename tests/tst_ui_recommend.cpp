@@ -41,7 +41,7 @@ class TestUiRecommend final : public QObject
     {
         QList<qint64> ids;
         for (const auto &r : model.rows())
-            ids.append(r.itemId);
+            ids.append(r.entry.itemId);
         return ids;
     }
 
@@ -88,10 +88,10 @@ private slots:
         const QSet<qint64> seedSet(seeds.begin(), seeds.end());
         const auto &rows = panel.model()->rows();
         for (int i = 0; i < rows.size(); ++i) {
-            QVERIFY(!seedSet.contains(rows[i].itemId));
-            QVERIFY(!rows[i].key.isEmpty());
+            QVERIFY(!seedSet.contains(rows[i].entry.itemId));
+            QVERIFY(!rows[i].entry.key.isEmpty());
             if (i > 0)
-                QVERIFY(rows[i].score <= rows[i - 1].score);
+                QVERIFY(rows[i].score() <= rows[i - 1].score());
             if (rows[i].becauseId) {
                 QVERIFY(seedSet.contains(rows[i].becauseId));
                 // The reason names the seed (under "Because you have"), and so does the tool tip.
@@ -190,7 +190,7 @@ private slots:
         QVERIFY(panel.model()->removeRows(11, 1));
         QStringList keys;
         for (const auto &r : panel.model()->rows())
-            keys << r.key;
+            keys << r.entry.key;
         const QString file = m_dir.filePath(QStringLiteral("panel-%1.%2").arg(format).arg(io::toString(io::PlaylistFormat(format))));
         panel.exportTo(file, io::PlaylistFormat(format));
         QTemporaryDir dir;

@@ -29,14 +29,19 @@ const char *const rowsMime = "application/x-orrery-recommendations";
 
 QDataStream &operator<<(QDataStream &s, const RecommendationModel::Row &r)
 {
-    return s << r.itemId << r.key << r.title << r.artist << r.score << r.becauseId << r.because << r.becauseKey
-             << r.duration << r.album << r.identity;
+    const io::PlaylistEntry &e = r.entry;
+    return s << e.itemId << e.key << e.identity << e.title << e.artist << e.album << e.duration << e.artistUri
+             << e.albumUri << r.score() << e.because << r.becauseId << r.because;
 }
 
 QDataStream &operator>>(QDataStream &s, RecommendationModel::Row &r)
 {
-    return s >> r.itemId >> r.key >> r.title >> r.artist >> r.score >> r.becauseId >> r.because >> r.becauseKey
-        >> r.duration >> r.album >> r.identity;
+    io::PlaylistEntry &e = r.entry;
+    float score = 0;
+    s >> e.itemId >> e.key >> e.identity >> e.title >> e.artist >> e.album >> e.duration >> e.artistUri >> e.albumUri
+        >> score >> e.because >> r.becauseId >> r.because;
+    e.score = score;
+    return s;
 }
 
 QString display(const QString &artist, const QString &title)
@@ -73,19 +78,19 @@ QVariant RecommendationModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case Title: return r.title.isEmpty() ? r.key : r.title;
-        case Artist: return r.artist;
-        case Score: return QString::number(double(r.score), 'f', 3);
+        case Title: return r.entry.title.isEmpty() ? r.entry.key : r.entry.title;
+        case Artist: return r.entry.artist;
+        case Score: return QString::number(double(r.score()), 'f', 3);
         case Because: return r.because.isEmpty() ? tr("(popular)") : r.because;
         }
         break;
     case Qt::ToolTipRole:
-        return r.because.isEmpty() ? r.key : r.key + u'\n' + tr("because you have %1").arg(r.because);
+        return r.because.isEmpty() ? r.entry.key : r.entry.key + u'\n' + tr("because you have %1").arg(r.because);
     case Qt::TextAlignmentRole:
         return index.column() == Score ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
-    case ItemIdRole: return r.itemId;
-    case KeyRole: return r.key;
-    case ScoreRole: return double(r.score);
+    case ItemIdRole: return r.entry.itemId;
+    case KeyRole: return r.entry.key;
+    case ScoreRole: return double(r.score());
     case BecauseIdRole: return r.becauseId;
     }
     return {};
@@ -394,7 +399,7 @@ void RecommendPanel::recommend()
             if (r.becauseItemId)
                 reasons.push_back(r.becauseItemId);
         }
-        const std::vector<io::PlaylistEntry> entries = io::playlistEntries(*m_project, ids, m_datasetId);
+        std::vector<io::PlaylistEntry> entries = io::playlistEntries(*m_project, ids, m_datasetId);
         QHash<qint64, std::pair<QString, QString>> reasonNames;
         for (const io::PlaylistEntry &e : io::playlistEntries(*m_project, reasons, m_datasetId))
             reasonNames.insert(e.itemId, {e.title.isEmpty() || e.artist.isEmpty() ? display(e.artist, e.title)
@@ -402,20 +407,13 @@ void RecommendPanel::recommend()
                                           e.key});
         QList<RecommendationModel::Row> rows;
         for (size_t i = 0; i < recs.size(); ++i) {
-            const io::PlaylistEntry &e = entries[i];
             RecommendationModel::Row r;
-            r.itemId = recs[i].itemId;
-            r.key = e.key;
-            r.title = e.title;
-            r.artist = e.artist;
-            r.album = e.album;
-            r.duration = e.duration;
-            r.identity = e.identity;
-            r.score = recs[i].score;
+            r.entry = std::move(entries[i]);
+            r.entry.score = recs[i].score;
             r.becauseId = recs[i].becauseItemId;
             if (r.becauseId) {
                 r.because = reasonNames.value(r.becauseId).first;
-                r.becauseKey = reasonNames.value(r.becauseId).second;
+                r.entry.because = reasonNames.value(r.becauseId).second;
             }
             rows.append(r);
         }
@@ -445,17 +443,7 @@ void RecommendPanel::exportTo(const QString &path, io::PlaylistFormat format) co
     io::PlaylistExport list;
     QStringList seedNames;
     for (const RecommendationModel::Row &r : m_model->rows()) {
-        io::PlaylistEntry e;
-        e.itemId = r.itemId;
-        e.key = r.key;
-        e.identity = r.identity;
-        e.title = r.title;
-        e.artist = r.artist;
-        e.album = r.album;
-        e.duration = r.duration;
-        e.score = r.score;
-        e.because = r.becauseKey;
-        list.entries.push_back(std::move(e));
+        list.entries.push_back(r.entry);
         if (!r.because.isEmpty() && !seedNames.contains(r.because) && seedNames.size() < 3)
             seedNames << r.because;
     }

@@ -33,18 +33,13 @@ public:
     enum Column { Title, Artist, Score, Because, ColumnCount };
     enum Role { ItemIdRole = Qt::UserRole + 1, KeyRole, ScoreRole, BecauseIdRole };
 
+    /// A song as it is exported (entry.score is set, entry.because holds the seed's key), with the
+    /// seed it comes from for display.
     struct Row {
-        qint64 itemId = 0;
-        QString key;
-        QString title;
-        QString artist;
-        float score = 0;
+        io::PlaylistEntry entry;
         qint64 becauseId = 0;
-        QString because; ///< "Artist - Title" of the seed behind it, empty for the popularity fill
-        QString becauseKey;
-        double duration = -1;
-        QString album;
-        QString identity;
+        QString because; ///< "Title (Artist)" of the seed behind it, empty for the popularity fill
+        float score() const { return entry.score.value_or(0.0f); }
     };
 
     explicit RecommendationModel(QObject *parent = nullptr);
