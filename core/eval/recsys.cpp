@@ -7,6 +7,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <atomic>
 #include <cmath>
@@ -370,7 +371,7 @@ BlendWeights tuneBlend(const Recommender &recommender, const std::vector<Continu
     constexpr int rounds = 4;
     const qint64 steps = qint64(std::size(starts)) * rounds * BlendWeights::size;
     Weights best = starts[0];
-    double bestValue = objective(best);
+    double bestValue = -std::numeric_limits<double>::infinity(); // the first start's value is taken below
     qint64 step = 0;
     for (const Weights &start : starts) {
         Weights current = start;
