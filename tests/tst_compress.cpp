@@ -2,9 +2,11 @@
 #include "testutil.h"
 
 #include "embed/compress.h"
-#include "embed/embeddingset.h"
+#include "store/embeddingsets.h"
+#include "eval/compressionrecall.h"
+#include "base/embeddingset.h"
 #include "io/exporter.h"
-#include "model/random.h"
+#include "base/random.h"
 #include "store/corpus.h"
 
 #include <QJsonArray>

@@ -1,10 +1,11 @@
 // Sequence pooling (mean, SIF, pyramid, positional), MBAT record vectors, LSA and the embed verb.
 
 #include "embed/lsa.h"
+#include "store/embeddingsets.h"
 #include "embed/mbat.h"
 #include "embed/pooling.h"
 #include "index/exactknn.h"
-#include "model/random.h"
+#include "base/random.h"
 #include "store/corpus.h"
 #include "testutil.h"
 

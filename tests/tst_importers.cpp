@@ -4,7 +4,7 @@
 
 #include "io/identity.h"
 #include "io/synth.h"
-#include "io/tokenizer.h"
+#include "base/tokenizer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

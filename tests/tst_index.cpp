@@ -3,12 +3,13 @@
 // index and neighbours verbs.
 #include "testutil.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "index/exactknn.h"
 #include "index/knngraph.h"
 #include "embed/lsa.h"
 #include "index/vectorindex.h"
-#include "model/random.h"
+#include "base/random.h"
 #include "store/corpus.h"
 
 #include <QElapsedTimer>

@@ -1,11 +1,13 @@
 // One-click maps (core/jobs/pipeline): the default plan per dataset kind, running it, and the
 // selection export (core/io/exporter exportItems).
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/layouts.h"
+#include "store/embeddingsets.h"
 #include "index/vectorindex.h"
 #include "io/exporter.h"
 #include "io/sample.h"
-#include "jobs/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "store/colouring.h"
 #include "store/corpus.h"
 #include "testutil.h"

@@ -3,7 +3,7 @@
 
 #include "embed/lsa.h"
 #include "eval/probes.h"
-#include "model/random.h"
+#include "base/random.h"
 
 #include <QTest>
 

@@ -4,12 +4,13 @@
 // all four formats, and the recommend / export verbs through the CLI binary.
 #include "testutil.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "embed/sgns.h"
 #include "eval/recsys.h"
 #include "io/playlistwriter.h"
 #include "io/queryline.h"
-#include "model/random.h"
+#include "base/random.h"
 #include "recommend/attention.h"
 #include "recommend/cooccurrence.h"
 #include "recommend/playlistknn.h"

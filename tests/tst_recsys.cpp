@@ -3,7 +3,7 @@
 #include "testutil.h"
 
 #include "eval/recsys.h"
-#include "model/random.h"
+#include "base/random.h"
 
 #include <QTest>
 

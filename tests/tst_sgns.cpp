@@ -1,6 +1,7 @@
 // Skip-gram with negative sampling: reproducibility, the noise distribution (negative α),
 // quality on a synthetic corpus and on the real yes_small and BBC sets, cancel, the train verb.
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "embed/sgns.h"
 #include "index/exactknn.h"
 #include "io/exporter.h"

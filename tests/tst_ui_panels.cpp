@@ -14,8 +14,9 @@
 #include "recommendpanel.h"
 
 #include "index/vectorindex.h"
+#include "store/layouts.h"
 #include "io/sample.h"
-#include "jobs/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "store/corpus.h"
 #include "testutil.h"
 

@@ -3,7 +3,8 @@
 // MIME round trip), and export that re-imports with the list's keys in its order.
 #include "recommendpanel.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "embed/sgns.h"
 #include "io/sample.h"
 #include "store/corpus.h"

@@ -1,5 +1,5 @@
-#include "colormap.h"
-#include "maprenderer.h"
+#include "render/colormap.h"
+#include "render/maprenderer.h"
 #include "scatterview.h"
 
 #include "testutil.h"

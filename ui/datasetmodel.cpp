@@ -1,6 +1,7 @@
 #include "datasetmodel.h"
 
 #include "store/project.h"
+#include "store/layouts.h"
 
 #include <QLocale>
 

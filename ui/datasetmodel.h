@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/types.h"
-#include "project/layout.h"
+#include "base/types.h"
+#include "base/layout.h"
 
 #include <QAbstractItemModel>
 #include <QList>

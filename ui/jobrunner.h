@@ -1,6 +1,6 @@
 #pragma once
 
-#include "jobs/jobcontext.h"
+#include "base/jobcontext.h"
 
 #include <QElapsedTimer>
 #include <QHash>

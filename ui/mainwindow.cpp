@@ -12,9 +12,11 @@
 #include "scatterview.h"
 
 #include "index/vectorindex.h"
+#include "store/layouts.h"
+#include "store/embeddingsets.h"
 #include "io/importer.h"
 #include "io/sample.h"
-#include "jobs/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "store/itemdetails.h"
 #include "store/project.h"
 #include "store/sqlite.h"

@@ -3,7 +3,7 @@
 #include "jobrunner.h"
 
 #include "io/exporter.h"
-#include "project/projector.h"
+#include "projection/computelayout.h"
 
 #include <QJsonObject>
 #include <QList>

@@ -1,6 +1,7 @@
 #include "recommendpanel.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 #include <QAction>

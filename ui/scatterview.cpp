@@ -1,6 +1,6 @@
 #include "scatterview.h"
 
-#include "colormap.h"
+#include "render/colormap.h"
 
 #include <QFileInfo>
 #include <QKeyEvent>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "maprenderer.h"
+#include "render/maprenderer.h"
 
 #include <QElapsedTimer>
 #include <QImage>

@@ -3,7 +3,8 @@
 #include "common.h"
 
 #include "index/vectorindex.h"
-#include "model/random.h"
+#include "store/embeddingsets.h"
+#include "base/random.h"
 #include "store/project.h"
 
 #include <QElapsedTimer>

@@ -3,7 +3,7 @@
 // Dispatched from bench.cpp's runBench.
 #include "common.h"
 
-#include "model/random.h"
+#include "base/random.h"
 #include "recommend/recommender.h"
 
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 #include "common.h"
 
-#include "model/error.h"
+#include "base/error.h"
 #include "store/project.h"
 
 #include <QFileInfo>

@@ -1,6 +1,8 @@
 #include "common.h"
 
 #include "embed/compress.h"
+#include "store/embeddingsets.h"
+#include "eval/compressionrecall.h"
 #include "store/project.h"
 
 #include <QJsonDocument>

@@ -1,6 +1,7 @@
 #include "common.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "embed/lsa.h"
 #include "embed/mbat.h"
 #include "embed/pooling.h"

@@ -1,6 +1,7 @@
 #include "common.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "eval/recsys.h"
 #include "store/corpus.h"
 #include "store/project.h"

@@ -1,6 +1,7 @@
 #include "common.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "io/exporter.h"
 #include "store/project.h"
 

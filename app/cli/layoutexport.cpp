@@ -1,6 +1,7 @@
 #include "common.h"
 
-#include "project/layout.h"
+#include "base/layout.h"
+#include "store/layouts.h"
 #include "store/corpus.h"
 #include "store/project.h"
 

@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include "index/vectorindex.h"
+#include "store/embeddingsets.h"
 #include "store/corpus.h"
 #include "store/project.h"
 

@@ -1,8 +1,10 @@
 #include "common.h"
 
-#include "embed/embeddingset.h"
-#include "project/layout.h"
-#include "project/projector.h"
+#include "base/embeddingset.h"
+#include "store/layouts.h"
+#include "store/embeddingsets.h"
+#include "base/layout.h"
+#include "projection/computelayout.h"
 #include "store/project.h"
 
 #include <QJsonArray>
@@ -140,7 +142,7 @@ int runProject(const QStringList &args)
     return withProject(path, [&](Project &file) -> int {
         const EmbeddingSet set = loadEmbeddingSet(file, parser.value(QStringLiteral("set")));
         JobContext job([](qint64 done, qint64 total, const QString &m) { progressLine(done, total, m); });
-        Layout layout = project(set, options, job);
+        Layout layout = computeLayout(set, options, job);
         endProgress();
         saveLayout(file, layout, true);
         const QJsonObject &stats = layout.stats;

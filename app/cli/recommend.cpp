@@ -1,6 +1,7 @@
 #include "common.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/embeddingsets.h"
 #include "io/playlistwriter.h"
 #include "io/queryline.h"
 #include "recommend/recommender.h"

@@ -1,7 +1,7 @@
 #include "mainwindow.h"
 #include "recommendpanel.h"
 
-#include "model/error.h"
+#include "base/error.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -1,9 +1,7 @@
 #pragma once
 
-#include "embed/embeddingset.h"
-#include "jobs/jobcontext.h"
-
-#include <QJsonObject>
+#include "base/embeddingset.h"
+#include "base/jobcontext.h"
 
 namespace orrery {
 
@@ -17,10 +15,5 @@ RowMatrixXf dequantized(const EmbeddingSet &set);
 /// the first d′ dimensions are the best d′-dimensional linear summary and can be used alone,
 /// as Matryoshka representations are. Fills set.rotation; inner products are unchanged.
 void pcaRotate(EmbeddingSet &set);
-
-/// recall@k of approximations against exact cosine search on the full float vectors, for
-/// `queries` rows sampled with `seed`: int8 codes, and prefixes of 32 and 64 dimensions
-/// (after pcaRotate, when the set has a rotation). Keys: recall_int8, recall_prefix32, …
-QJsonObject compressionRecall(const EmbeddingSet &set, int k, int queries, quint64 seed, JobContext &job);
 
 } // namespace orrery

@@ -1,7 +1,8 @@
 #include "lsa.h"
 
-#include "io/tokenizer.h"
-#include "model/random.h"
+#include "base/tokenizer.h"
+#include "store/embeddingsets.h"
+#include "base/random.h"
 #include "store/project.h"
 
 #include <QElapsedTimer>

@@ -1,8 +1,8 @@
 #include "mbat.h"
 
 #include "embed/pooling.h"
-#include "io/tokenizer.h"
-#include "model/random.h"
+#include "base/tokenizer.h"
+#include "base/random.h"
 #include "store/project.h"
 
 #include <QElapsedTimer>

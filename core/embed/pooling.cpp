@@ -1,6 +1,6 @@
 #include "pooling.h"
 
-#include "model/random.h"
+#include "base/random.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "jobs/jobcontext.h"
-#include "model/random.h"
+#include "base/jobcontext.h"
+#include "base/random.h"
 #include "store/corpus.h"
 
 #include <vector>

@@ -1,7 +1,7 @@
 #include "probes.h"
 
 #include "index/exactknn.h"
-#include "model/random.h"
+#include "base/random.h"
 
 #include <QElapsedTimer>
 

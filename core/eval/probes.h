@@ -1,8 +1,8 @@
 #pragma once
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
 #include "embed/pooling.h"
-#include "jobs/jobcontext.h"
+#include "base/jobcontext.h"
 #include "store/corpus.h"
 
 #include <vector>

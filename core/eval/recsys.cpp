@@ -1,7 +1,7 @@
 #include "recsys.h"
 
 #include "index/vectorindex.h"
-#include "model/random.h"
+#include "base/random.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

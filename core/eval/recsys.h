@@ -1,7 +1,7 @@
 #pragma once
 
 #include "embed/sgns.h"
-#include "jobs/jobcontext.h"
+#include "base/jobcontext.h"
 #include "recommend/recommender.h"
 #include "store/corpus.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,7 +1,7 @@
 #include "playlistwriter.h"
 
 #include "io/identity.h"
-#include "model/error.h"
+#include "base/error.h"
 #include "store/project.h"
 
 #include <QFile>

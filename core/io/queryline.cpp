@@ -1,6 +1,6 @@
 #include "queryline.h"
 
-#include "model/error.h"
+#include "base/error.h"
 
 #include <simdjson.h>
 

@@ -2,7 +2,7 @@
 
 #include "io/importer.h"
 #include "io/synth.h"
-#include "model/random.h"
+#include "base/random.h"
 #include "store/project.h"
 #include "store/sqlite.h"
 

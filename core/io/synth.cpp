@@ -1,7 +1,7 @@
 #include "synth.h"
 
-#include "model/error.h"
-#include "model/random.h"
+#include "base/error.h"
+#include "base/random.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,7 +3,7 @@
 #include <utility>
 #include <vector>
 
-#include "jobs/jobcontext.h"
+#include "base/jobcontext.h"
 
 #include <QString>
 

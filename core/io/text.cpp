@@ -3,7 +3,7 @@
 // item with its text and a sequence of word items in reading order.
 #include "io/readers.h"
 #include "io/source.h"
-#include "io/tokenizer.h"
+#include "base/tokenizer.h"
 
 #include <QDir>
 #include <QDirIterator>

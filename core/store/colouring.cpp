@@ -1,6 +1,6 @@
 #include "colouring.h"
 
-#include "model/types.h"
+#include "base/types.h"
 #include "store/project.h"
 #include "store/sqlite.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "jobs/jobcontext.h"
-#include "model/types.h"
+#include "base/jobcontext.h"
+#include "base/types.h"
 
 #include <QHash>
 #include <QString>

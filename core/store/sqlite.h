@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/error.h"
+#include "base/error.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "layout.h"
+#include "store/layouts.h"
 
 #include "store/project.h"
 

@@ -1,6 +1,8 @@
 #include "pipeline.h"
 
 #include "embed/lsa.h"
+#include "store/layouts.h"
+#include "store/embeddingsets.h"
 #include "embed/mbat.h"
 #include "embed/sgns.h"
 #include "embed/sgnsset.h"
@@ -191,7 +193,7 @@ Layout runLayoutStep(Project &project, const QString &setName, ProjectionMethod 
     const EmbeddingSet set = loadEmbeddingSet(project, setName);
     ProjectionOptions options = defaultProjection(method);
     options.name = layoutName(setName, method);
-    Layout layout = orrery::project(set, options, job, partial);
+    Layout layout = computeLayout(set, options, job, partial);
     job.checkCancelled();
     saveLayout(project, layout, true);
     return layout;

@@ -1,8 +1,8 @@
 #include "trustworthiness.h"
 
 #include "index/exactknn.h"
-#include "model/random.h"
-#include "project/workerpool.h"
+#include "base/random.h"
+#include "base/workerpool.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,7 +41,7 @@ double trustworthiness(const RowMatrixXf &high, const std::vector<double> &xy, i
     k = int(std::min<qint64>(k, (n - 1) / 2));
     if (k < 1)
         return 1.0;
-    // Rows that are already unit length (as project() passes them) are used in place.
+    // Rows that are already unit length (as computeLayout() passes them) are used in place.
     bool unit = true;
     for (Eigen::Index i = 0; i < high.rows() && unit; ++i) {
         const float norm = high.row(i).squaredNorm();

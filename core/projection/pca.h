@@ -1,7 +1,7 @@
 #pragma once
 
-#include "embed/embeddingset.h"
-#include "jobs/jobcontext.h"
+#include "base/embeddingset.h"
+#include "base/jobcontext.h"
 
 #include <Eigen/Core>
 

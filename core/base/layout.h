@@ -7,9 +7,7 @@
 #include <vector>
 
 namespace orrery {
-class Project;
-
-/// A 2D map of an embedding set, as computed by `project()` or loaded from the project file.
+/// A 2D map of an embedding set, as computed by `computeLayout()` or loaded from the project file.
 /// Copyable value: row i of `xy` (x at 2i, y at 2i + 1) places row i of the set.
 struct Layout {
     qint64 id = 0; ///< row id in the `layout` table, 0 until saved
@@ -33,15 +31,5 @@ struct LayoutInfo {
     qint64 count = 0;
     QString created; ///< ISO 8601, UTC
 };
-
-/// Stores a layout in one transaction; one with the same name is replaced when `replace` is set,
-/// else Error. The row count must match the set's. Sets and returns `layout.id`.
-qint64 saveLayout(Project &project, Layout &layout, bool replace = false);
-/// Loads a layout by name. Throws Error when unknown.
-Layout loadLayout(Project &project, const QString &name);
-/// Every stored layout, by name.
-QList<LayoutInfo> listLayouts(Project &project);
-/// Removes a layout; false when there was none of that name.
-bool removeLayout(Project &project, const QString &name);
 
 } // namespace orrery

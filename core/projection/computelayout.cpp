@@ -1,12 +1,12 @@
-#include "projector.h"
+#include "computelayout.h"
 
 #include "index/knngraph.h"
 #include "index/vectorindex.h"
-#include "project/pca.h"
-#include "project/trustworthiness.h"
-#include "project/tsne.h"
-#include "project/umap.h"
-#include "project/workerpool.h"
+#include "projection/pca.h"
+#include "projection/trustworthiness.h"
+#include "projection/tsne.h"
+#include "projection/umap.h"
+#include "base/workerpool.h"
 
 #include <QElapsedTimer>
 
@@ -145,7 +145,7 @@ bool fromString(const QString &name, ProjectionMethod *method)
     return false;
 }
 
-Layout project(const EmbeddingSet &set, const ProjectionOptions &options, JobContext &job,
+Layout computeLayout(const EmbeddingSet &set, const ProjectionOptions &options, JobContext &job,
                const LayoutCallback &partial)
 {
     QElapsedTimer clock;

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "embed/embeddingset.h"
-#include "jobs/jobcontext.h"
-#include "project/layout.h"
-#include "project/sparsegraph.h"
+#include "base/embeddingset.h"
+#include "base/jobcontext.h"
+#include "base/layout.h"
+#include "projection/sparsegraph.h"
 
 #include <QString>
 
@@ -63,7 +63,7 @@ struct ProjectionOptions {
 /// at most every 100 ms; `job` reports progress and is checked every iteration, epoch or block,
 /// so a cancel takes effect within milliseconds of a long phase's next check (Cancelled is thrown).
 /// The returned layout is not saved; its stats hold seconds, trustworthiness15, sampled and placed.
-Layout project(const EmbeddingSet &set, const ProjectionOptions &options, JobContext &job,
+Layout computeLayout(const EmbeddingSet &set, const ProjectionOptions &options, JobContext &job,
                const LayoutCallback &partial = {});
 
 } // namespace orrery

@@ -2,14 +2,16 @@
 // documents, cluster separation, sample-and-place, determinism, progress, cancel, storage and CLI.
 #include "testutil.h"
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
+#include "store/layouts.h"
+#include "store/embeddingsets.h"
 #include "index/exactknn.h"
-#include "model/random.h"
-#include "project/layout.h"
-#include "project/pca.h"
-#include "project/projector.h"
-#include "project/trustworthiness.h"
-#include "project/umap.h"
+#include "base/random.h"
+#include "base/layout.h"
+#include "projection/pca.h"
+#include "projection/computelayout.h"
+#include "projection/trustworthiness.h"
+#include "projection/umap.h"
 #include "store/corpus.h"
 
 #include <QElapsedTimer>
@@ -243,7 +245,7 @@ Run cli(const QStringList &args)
 
 } // namespace
 
-class TestProject final : public QObject {
+class TestProjection final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -260,7 +262,7 @@ private Q_SLOTS:
                 set.vectors.push_back(float((d + 1) * 0.3 * rng.normal() + (d == 0 ? 2.0 : 0.0)));
         }
         JobContext job;
-        const Layout layout = project(set, options(ProjectionMethod::Pca), job);
+        const Layout layout = computeLayout(set, options(ProjectionMethod::Pca), job);
         QCOMPARE(layout.count(), 150);
         QCOMPARE(layout.method, QStringLiteral("pca"));
         QCOMPARE(layout.name, QStringLiteral("small/pca"));
@@ -385,7 +387,7 @@ private Q_SLOTS:
                      {ProjectionMethod::Umap, 0.94, 0.91}};
         for (const auto &c : cases) {
             JobContext job;
-            const Layout layout = project(docs, options(c.method), job);
+            const Layout layout = computeLayout(docs, options(c.method), job);
             QVERIFY(allFinite(layout.xy));
             const double t = trustworthiness(x, layout.xy, 15, 1000, 1);
             const double agreement = layoutAgreement(layout.xy, labels, 10);
@@ -422,7 +424,7 @@ private Q_SLOTS:
         };
         ProjectionOptions o = options(ProjectionMethod(method));
         o.trustSample = 600;
-        const Layout layout = project(set, o, job, partial);
+        const Layout layout = computeLayout(set, o, job, partial);
         const double agreement = layoutAgreement(layout.xy, labels, 10);
         const double trust = layout.stats.value(QStringLiteral("trustworthiness15")).toDouble();
         qInfo("%s: %d intermediate layouts, 10-NN label agreement %.3f, trustworthiness@15 %.4f",
@@ -441,10 +443,10 @@ private Q_SLOTS:
         JobContext job;
         ProjectionOptions o = options(ProjectionMethod::Umap);
         o.epochs = 200;
-        const Layout full = project(set, o, job);
+        const Layout full = computeLayout(set, o, job);
         o.sampleThreshold = 400;
         int calls = 0;
-        const Layout placed = project(set, o, job, [&](const std::vector<double> &xy, int) {
+        const Layout placed = computeLayout(set, o, job, [&](const std::vector<double> &xy, int) {
             QCOMPARE(qint64(xy.size()), 2 * set.count());
             ++calls;
         });
@@ -462,7 +464,7 @@ private Q_SLOTS:
 
         // The HNSW search places as well as the exact one.
         o.placementSearch = PlacementSearch::Hnsw;
-        const Layout approximate = project(set, o, job);
+        const Layout approximate = computeLayout(set, o, job);
         QCOMPARE(approximate.params.value(QStringLiteral("placement_search")).toString(), QStringLiteral("hnsw"));
         QVERIFY(allFinite(approximate.xy));
         QVERIFY(trustworthiness(x, approximate.xy, 15, 800, 1) >= tFull - 0.05);
@@ -474,22 +476,22 @@ private Q_SLOTS:
         JobContext job;
         ProjectionOptions umap = options(ProjectionMethod::Umap, 1);
         umap.epochs = 100;
-        const Layout a = project(set, umap, job), b = project(set, umap, job);
+        const Layout a = computeLayout(set, umap, job), b = computeLayout(set, umap, job);
         QVERIFY(a.xy == b.xy);
         umap.seed = 2;
-        QVERIFY(project(set, umap, job).xy != a.xy);
+        QVERIFY(computeLayout(set, umap, job).xy != a.xy);
 
         // t-SNE's forces are summed in a fixed order: the same bits for any number of threads.
         ProjectionOptions tsne = options(ProjectionMethod::Tsne, 1);
         tsne.epochs = 300;
-        const Layout one = project(set, tsne, job);
+        const Layout one = computeLayout(set, tsne, job);
         tsne.threads = 2;
-        QVERIFY(project(set, tsne, job).xy == one.xy);
-        QVERIFY(project(set, options(ProjectionMethod::Pca, 1), job).xy
-                == project(set, options(ProjectionMethod::Pca, 2), job).xy);
+        QVERIFY(computeLayout(set, tsne, job).xy == one.xy);
+        QVERIFY(computeLayout(set, options(ProjectionMethod::Pca, 1), job).xy
+                == computeLayout(set, options(ProjectionMethod::Pca, 2), job).xy);
         // Sample-and-place repeats too.
         umap.sampleThreshold = 200;
-        QVERIFY(project(set, umap, job).xy == project(set, umap, job).xy);
+        QVERIFY(computeLayout(set, umap, job).xy == computeLayout(set, umap, job).xy);
     }
 
     void layoutsRoundTrip()
@@ -502,7 +504,7 @@ private Q_SLOTS:
         ProjectionOptions o = options(ProjectionMethod::Umap, 1);
         o.epochs = 50;
         o.trustSample = 100;
-        Layout layout = project(set, o, job);
+        Layout layout = computeLayout(set, o, job);
         QCOMPARE(layout.name, QStringLiteral("clusters/umap"));
         QVERIFY(layout.stats.contains(QStringLiteral("trustworthiness15")));
         saveLayout(p, layout);
@@ -566,7 +568,7 @@ private Q_SLOTS:
         });
         bool cancelled = false;
         try {
-            project(set, options(ProjectionMethod(method)), job,
+            computeLayout(set, options(ProjectionMethod(method)), job,
                     [&](const std::vector<double> &, int) { fitting = true; });
         } catch (const Cancelled &) {
             cancelled = true;
@@ -653,5 +655,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestProject)
-#include "tst_project.moc"
+QTEST_GUILESS_MAIN(TestProjection)
+#include "tst_projection.moc"

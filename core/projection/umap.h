@@ -1,6 +1,6 @@
 #pragma once
 
-#include "project/sparsegraph.h"
+#include "projection/sparsegraph.h"
 
 #include <vector>
 

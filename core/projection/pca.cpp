@@ -1,6 +1,6 @@
 #include "pca.h"
 
-#include "model/random.h"
+#include "base/random.h"
 
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>

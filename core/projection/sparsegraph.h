@@ -1,7 +1,7 @@
 #pragma once
 
 #include "index/exactknn.h"
-#include "project/workerpool.h"
+#include "base/workerpool.h"
 
 #include <QElapsedTimer>
 

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "embed/embeddingset.h"
+#include "base/embeddingset.h"
 #include "embed/pooling.h"
-#include "jobs/jobcontext.h"
-#include "model/types.h"
-#include "project/layout.h"
-#include "project/projector.h"
+#include "base/jobcontext.h"
+#include "base/types.h"
+#include "base/layout.h"
+#include "projection/computelayout.h"
 
 #include <QString>
 
@@ -70,7 +70,7 @@ ProjectionOptions defaultProjection(ProjectionMethod method);
 QString layoutName(const QString &setName, ProjectionMethod method);
 
 /// Computes the layout of a stored set with defaultProjection(method) and stores it under
-/// layoutName(), replacing. `partial` gets intermediate layouts as in project(). Throws Error.
+/// layoutName(), replacing. `partial` gets intermediate layouts as in computeLayout(). Throws Error.
 Layout runLayoutStep(Project &project, const QString &setName, ProjectionMethod method, JobContext &job,
                      const LayoutCallback &partial = {});
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/types.h"
+#include "base/types.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -11,8 +11,6 @@
 #include <vector>
 
 namespace orrery {
-class Project;
-
 using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// A set of fixed-length vectors, one per item, as computed or imported. Copyable value:
@@ -43,14 +41,5 @@ struct EmbeddingSet {
     /// Scales every row to unit length (zero rows stay zero).
     void normalizeRows();
 };
-
-/// Stores a set; a set with the same name is replaced when `replace` is set, else Error.
-/// Returns the new row id.
-qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace = false);
-/// Deletes a set with its indexes and layouts (and the index side files no longer named);
-/// false when there is no set of that name.
-bool deleteEmbeddingSet(Project &project, const QString &name);
-/// Loads a set by name with one read per blob (no per-row overhead). Throws Error when unknown.
-EmbeddingSet loadEmbeddingSet(Project &project, const QString &name);
 
 } // namespace orrery

@@ -1,6 +1,6 @@
 #include "umap.h"
 
-#include "model/random.h"
+#include "base/random.h"
 
 #include <Eigen/Eigenvalues>
 

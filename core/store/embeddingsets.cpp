@@ -1,4 +1,4 @@
-#include "embeddingset.h"
+#include "store/embeddingsets.h"
 
 #include "store/project.h"
 
@@ -35,21 +35,6 @@ QString json(const QJsonObject &o)
 }
 
 } // namespace
-
-void EmbeddingSet::normalizeRows()
-{
-    for (qint64 i = 0; i < count(); ++i) {
-        auto r = row(i);
-        double norm = 0;
-        for (const float v : r)
-            norm += double(v) * v;
-        if (norm > 0) {
-            const float inv = float(1.0 / std::sqrt(norm));
-            for (float &v : r)
-                v *= inv;
-        }
-    }
-}
 
 qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace)
 {

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "base/embeddingset.h"
+
+#include <QString>
+
+namespace orrery {
+class Project;
+
+/// Stores a set; a set with the same name is replaced when `replace` is set, else Error.
+/// Returns the new row id.
+qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace = false);
+/// Deletes a set with its indexes and layouts (and the index side files no longer named);
+/// false when there is no set of that name.
+bool deleteEmbeddingSet(Project &project, const QString &name);
+/// Loads a set by name with one read per blob (no per-row overhead). Throws Error when unknown.
+EmbeddingSet loadEmbeddingSet(Project &project, const QString &name);
+
+} // namespace orrery
