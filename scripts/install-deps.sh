@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev
   libeigen3-dev libhnswlib-dev libsqlite3-dev libsimdjson-dev
-  xvfb xauth fonts-dejavu-core
+  xvfb xauth fonts-dejavu-core clang-format
 )
 if [ "${ORRERY_BENCH_DEPS:-0}" = 1 ]; then
   packages+=(fasttext python3-sklearn umap-learn python3-hnswlib python3-numpy time)

@@ -1,6 +1,14 @@
 #include "datasetmodel.h"
+#include "inspector.h"
 #include "itemmodel.h"
+#include "itemspage.h"
+#include "datasetdock.h"
 #include "mainwindow.h"
+#include "mapcontroller.h"
+#include "projectsession.h"
+#include "recommenddock.h"
+#include "searchdock.h"
+#include "settings.h"
 
 #include "io/sample.h"
 #include "io/synth.h"
@@ -195,23 +203,23 @@ void TestUiMainWindow::datasetsAndItems()
     window.resize(1000, 700);
     QVERIFY(window.openProject(m_sample));
     window.show();
-    Tester datasetTester(window.datasetModel(), Tester::FailureReportingMode::QtTest);
-    Tester itemTester(window.itemModel(), Tester::FailureReportingMode::QtTest);
-    Tester proxyTester(window.itemProxy(), Tester::FailureReportingMode::QtTest);
+    Tester datasetTester(window.datasets()->model(), Tester::FailureReportingMode::QtTest);
+    Tester itemTester(window.items()->model(), Tester::FailureReportingMode::QtTest);
+    Tester proxyTester(window.items()->view()->model(), Tester::FailureReportingMode::QtTest);
 
-    QCOMPARE(window.datasetView()->model()->rowCount(), 3);
-    QCOMPARE(column(window.datasetModel(), ui::DatasetModel::Name),
+    QCOMPARE(window.datasets()->view()->model()->rowCount(), 3);
+    QCOMPARE(column(window.datasets()->model(), ui::DatasetModel::Name),
              QStringList({QStringLiteral("Sample playlists"), QStringLiteral("Sample articles"),
                           QStringLiteral("Sample records")}));
-    QCOMPARE(window.datasetModel()->index(0, ui::DatasetModel::Sequences).data().toString(), QStringLiteral("300"));
+    QCOMPARE(window.datasets()->model()->index(0, ui::DatasetModel::Sequences).data().toString(), QStringLiteral("300"));
 
-    QVERIFY(window.selectDataset(QStringLiteral("Sample records")));
-    QVERIFY(window.selectDataset(QStringLiteral("Sample playlists")));
-    QCOMPARE(window.currentDatasetId(), window.project()->datasetId(QStringLiteral("Sample playlists")));
-    QAbstractItemModel *table = window.itemView()->model();
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample records")));
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample playlists")));
+    QCOMPARE(window.session()->datasetId(), window.session()->project()->datasetId(QStringLiteral("Sample playlists")));
+    QAbstractItemModel *table = window.items()->view()->model();
     fetchAll(table);
     QCOMPARE(qint64(table->rowCount()), expectedSample[0].items);
-    QCOMPARE(window.itemModel()->totalCount(), expectedSample[0].items);
+    QCOMPARE(window.items()->model()->totalCount(), expectedSample[0].items);
     QVERIFY(!table->canFetchMore({}));
     const QStringList kinds = column(table, ui::ItemModel::Kind);
     QCOMPARE(QSet<QString>(kinds.begin(), kinds.end()), QSet<QString>({QStringLiteral("track")}));
@@ -219,17 +227,17 @@ void TestUiMainWindow::datasetsAndItems()
     QVERIFY(!table->index(0, ui::ItemModel::Artist).data().toString().isEmpty());
 
     // Sorting goes through the proxy and leaves the model's order alone.
-    window.itemView()->sortByColumn(ui::ItemModel::Title, Qt::AscendingOrder);
+    window.items()->view()->sortByColumn(ui::ItemModel::Title, Qt::AscendingOrder);
     const QStringList titles = column(table, ui::ItemModel::Title);
     QCOMPARE(qint64(titles.size()), expectedSample[0].items);
     for (int i = 1; i < titles.size(); ++i)
         QVERIFY2(QString::localeAwareCompare(titles[i - 1].toLower(), titles[i].toLower()) <= 0,
                  qPrintable(titles[i - 1] + u" > " + titles[i]));
 
-    QVERIFY(window.selectDataset(QStringLiteral("Sample records")));
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample records")));
     fetchAll(table);
     QCOMPARE(qint64(table->rowCount()), expectedSample[2].items);
-    QVERIFY(!window.selectDataset(QStringLiteral("no such dataset")));
+    QVERIFY(!window.datasets()->selectDataset(QStringLiteral("no such dataset")));
 }
 
 void TestUiMainWindow::itemPaging()
@@ -279,18 +287,18 @@ void TestUiMainWindow::search()
 {
     ui::MainWindow window;
     QVERIFY(window.openProject(m_sample));
-    Tester itemTester(window.itemModel(), Tester::FailureReportingMode::QtTest);
-    QVERIFY(window.selectDataset(QStringLiteral("Sample articles")));
-    QAbstractItemModel *table = window.itemView()->model();
+    Tester itemTester(window.items()->model(), Tester::FailureReportingMode::QtTest);
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample articles")));
+    QAbstractItemModel *table = window.items()->view()->model();
     fetchAll(table);
     QCOMPARE(qint64(table->rowCount()), expectedSample[1].items);
 
     // "nebula" is in one headline only: that document, and the word item itself.
-    window.setSearchText(QStringLiteral("nebula"));
-    QVERIFY(window.itemModel()->error().isEmpty());
+    window.search()->setSearchText(QStringLiteral("nebula"));
+    QVERIFY(window.items()->model()->error().isEmpty());
     fetchAll(table);
     QCOMPARE(table->rowCount(), 2);
-    QCOMPARE(window.itemModel()->totalCount(), qint64(2));
+    QCOMPARE(window.items()->model()->totalCount(), qint64(2));
     QStringList keys = column(table, ui::ItemModel::Key);
     keys.sort();
     QCOMPARE(keys, QStringList({QStringLiteral("nebula"), QStringLiteral("science/01.txt")}));
@@ -300,29 +308,29 @@ void TestUiMainWindow::search()
              QStringLiteral("Astronomers chart a faint nebula beyond Orion"));
 
     // A prefix while typing, and words from the body text.
-    window.setSearchText(QStringLiteral("Nebul"));
+    window.search()->setSearchText(QStringLiteral("Nebul"));
     QCOMPARE(table->rowCount(), 2);
-    window.setSearchText(QStringLiteral("lisbon trams"));
+    window.search()->setSearchText(QStringLiteral("lisbon trams"));
     QCOMPARE(column(table, ui::ItemModel::Key), QStringList({QStringLiteral("travel/10.txt")}));
 
     // Punctuation and FTS5 syntax are plain text, never an error.
     for (const QString &text : {QStringLiteral("\"unbalanced"), QStringLiteral("a AND OR NOT ("),
                                 QStringLiteral("title:nebula"), QStringLiteral("*^-+:)(\""), QStringLiteral("r&b"),
                                 QStringLiteral("NEAR(a b, 2)"), QStringLiteral("ünïcödé ☃")}) {
-        window.setSearchText(text);
-        QVERIFY2(window.itemModel()->error().isEmpty(), qPrintable(text + u": " + window.itemModel()->error()));
+        window.search()->setSearchText(text);
+        QVERIFY2(window.items()->model()->error().isEmpty(), qPrintable(text + u": " + window.items()->model()->error()));
     }
-    window.setSearchText(QStringLiteral("title:nebula"));
+    window.search()->setSearchText(QStringLiteral("title:nebula"));
     QCOMPARE(table->rowCount(), 0);
 
     // The search stays when another dataset is chosen, and only that dataset's items match.
-    window.setSearchText(QStringLiteral("nebula"));
-    QVERIFY(window.selectDataset(QStringLiteral("Sample records")));
+    window.search()->setSearchText(QStringLiteral("nebula"));
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample records")));
     QCOMPARE(table->rowCount(), 0);
-    QVERIFY(window.selectDataset(QStringLiteral("Sample articles")));
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample articles")));
     QCOMPARE(table->rowCount(), 2);
 
-    window.setSearchText({});
+    window.search()->setSearchText({});
     fetchAll(table);
     QCOMPARE(qint64(table->rowCount()), expectedSample[1].items);
 }
@@ -342,33 +350,33 @@ void TestUiMainWindow::importThroughJob()
 
     ui::MainWindow window;
     QVERIFY(window.openProject(path));
-    Tester datasetTester(window.datasetModel(), Tester::FailureReportingMode::QtTest);
-    QSignalSpy started(&window, &ui::MainWindow::jobStarted);
-    QSignalSpy finished(&window, &ui::MainWindow::importFinished);
-    QVERIFY(window.importPaths({m3u}));
-    QVERIFY(window.isBusy());
+    Tester datasetTester(window.datasets()->model(), Tester::FailureReportingMode::QtTest);
+    QSignalSpy started(window.session(), &ui::ProjectSession::jobStarted);
+    QSignalSpy finished(window.session(), &ui::ProjectSession::importFinished);
+    QVERIFY(window.session()->importPaths({m3u}));
+    QVERIFY(window.session()->isBusy());
     QCOMPARE(started.size(), 1);
-    QVERIFY(!window.importPaths({m3u})); // one job at a time
+    QVERIFY(!window.session()->importPaths({m3u})); // one job at a time
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
     QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][2].toString()));
     QCOMPARE(finished[0][1].toBool(), false);
-    QVERIFY(!window.isBusy());
+    QVERIFY(!window.session()->isBusy());
 
-    QCOMPARE(window.datasetModel()->rowCount(), 4);
-    QCOMPARE(window.project()->datasets().size(), qsizetype(4));
-    const DatasetInfo &added = window.datasetModel()->dataset(3);
+    QCOMPARE(window.datasets()->model()->rowCount(), 4);
+    QCOMPARE(window.session()->project()->datasets().size(), qsizetype(4));
+    const DatasetInfo &added = window.datasets()->model()->dataset(3);
     QCOMPARE(added.name, QStringLiteral("road trip"));
     QCOMPARE(added.items, qint64(3));
     QCOMPARE(added.sequences, qint64(1));
     // The new dataset is selected and shown.
-    QCOMPARE(window.currentDatasetId(), added.id);
-    QCOMPARE(window.itemView()->model()->rowCount(), 3);
+    QCOMPARE(window.session()->datasetId(), added.id);
+    QCOMPARE(window.items()->view()->model()->rowCount(), 3);
 
     // Importing the same file again picks a free name instead of failing.
-    QVERIFY(window.importPaths({m3u}));
+    QVERIFY(window.session()->importPaths({m3u}));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 20000);
     QVERIFY2(finished[1][0].toBool(), qPrintable(finished[1][2].toString()));
-    QCOMPARE(window.datasetModel()->dataset(4).name, QStringLiteral("road trip 2"));
+    QCOMPARE(window.datasets()->model()->dataset(4).name, QStringLiteral("road trip 2"));
 }
 
 void TestUiMainWindow::importError()
@@ -378,14 +386,14 @@ void TestUiMainWindow::importError()
     test::writeFile(bad, "[\n  {\"id\": \"a\", \"name\": \"fine\"},\n  {\"id\": \"b\", \"name\": }\n]\n");
     ui::MainWindow window;
     QVERIFY(window.openProject(path));
-    QSignalSpy finished(&window, &ui::MainWindow::importFinished);
-    QVERIFY(window.importPaths({bad}));
+    QSignalSpy finished(window.session(), &ui::ProjectSession::importFinished);
+    QVERIFY(window.session()->importPaths({bad}));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
     QCOMPARE(finished[0][0].toBool(), false);
     QCOMPARE(finished[0][1].toBool(), false);
     const QString message = finished[0][2].toString();
     QVERIFY2(message.contains(QStringLiteral("broken.json:3")), qPrintable(message));
-    QCOMPARE(window.datasetModel()->rowCount(), 3);
+    QCOMPARE(window.datasets()->model()->rowCount(), 3);
     QCOMPARE(Project(path).datasets().size(), qsizetype(3));
 }
 
@@ -406,33 +414,33 @@ void TestUiMainWindow::cancelImport()
     const QString path = sampleCopy(QStringLiteral("cancel.orrery"));
     ui::MainWindow window;
     QVERIFY(window.openProject(path));
-    const int before = window.datasetModel()->rowCount();
-    QSignalSpy progress(&window, &ui::MainWindow::jobProgress);
-    QSignalSpy finished(&window, &ui::MainWindow::importFinished);
+    const int before = window.datasets()->model()->rowCount();
+    QSignalSpy progress(window.session(), &ui::ProjectSession::jobProgress);
+    QSignalSpy finished(window.session(), &ui::ProjectSession::importFinished);
     QElapsedTimer sinceCancel;
     qint64 latency = -1;
-    connect(&window, &ui::MainWindow::importFinished, this, [&] { latency = sinceCancel.elapsed(); });
+    connect(window.session(), &ui::ProjectSession::importFinished, this, [&] { latency = sinceCancel.elapsed(); });
 
-    QVERIFY(window.importPaths({mpd}));
+    QVERIFY(window.session()->importPaths({mpd}));
     // Wait until playlists are being read and written, then cancel.
     QTRY_VERIFY_WITH_TIMEOUT(progress.size() >= 2, 30000);
     QVERIFY2(finished.isEmpty(), "the import ended before it could be cancelled; make the corpus larger");
     const QList<QVariant> last = progress.last();
     QVERIFY2(last[0].toLongLong() < last[1].toLongLong(), "the import was not under way");
     sinceCancel.start();
-    window.cancelJob();
+    window.session()->cancelImport();
     QVERIFY(finished.wait(5000));
     qInfo("cancelled %.0f%% into the import; reported after %lld ms",
           100.0 * double(last[0].toLongLong()) / double(last[1].toLongLong()), latency);
     QVERIFY2(latency >= 0 && latency <= 200, qPrintable(QStringLiteral("cancel took %1 ms").arg(latency)));
     QCOMPARE(finished[0][0].toBool(), false);
     QCOMPARE(finished[0][1].toBool(), true);
-    QVERIFY(!window.isBusy());
+    QVERIFY(!window.session()->isBusy());
 
-    QCOMPARE(window.datasetModel()->rowCount(), before);
-    QCOMPARE(window.project()->datasets().size(), qsizetype(before));
+    QCOMPARE(window.datasets()->model()->rowCount(), before);
+    QCOMPARE(window.session()->project()->datasets().size(), qsizetype(before));
     QCOMPARE(Project(path).datasets().size(), qsizetype(before));
-    sql::Statement items(window.project()->db(), "SELECT count(*) FROM item");
+    sql::Statement items(window.session()->project()->db(), "SELECT count(*) FROM item");
     QVERIFY(items.step());
     QCOMPARE(items.columnInt(0), contentHash(m_sample).split(':').last().toLongLong());
 }
@@ -481,8 +489,8 @@ void TestUiMainWindow::screenshot()
     ui::MainWindow window;
     window.resize(1024, 640);
     QVERIFY(window.openProject(m_sample));
-    QVERIFY(window.selectDataset(QStringLiteral("Sample articles")));
-    window.setSearchText(QStringLiteral("harbour"));
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample articles")));
+    window.search()->setSearchText(QStringLiteral("harbour"));
     window.show();
     const QString png = m_dir.filePath(QStringLiteral("shot.png"));
     QString error;
@@ -512,8 +520,8 @@ void TestUiMainWindow::settingsRoundTrip()
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(window.close());
     }
-    QCOMPARE(ui::MainWindow::recentProjects().first(), QFileInfo(path).absoluteFilePath());
-    QVERIFY(ui::MainWindow::recentProjects().contains(QFileInfo(m_sample).absoluteFilePath()));
+    QCOMPARE(ui::Settings::recentProjects().first(), QFileInfo(path).absoluteFilePath());
+    QVERIFY(ui::Settings::recentProjects().contains(QFileInfo(m_sample).absoluteFilePath()));
     ui::MainWindow again;
     QVERIFY(again.hasSavedGeometry());
     QCOMPARE(again.size(), QSize(900, 650));

@@ -4,12 +4,21 @@
 #include "datasetmodel.h"
 #include "inspector.h"
 #include "itemlistmodel.h"
+#include "itemspage.h"
+#include "jobindicator.h"
 #include "jobrunner.h"
 #include "jobsmodel.h"
 #include "jobspanel.h"
+#include "datasetdock.h"
 #include "mainwindow.h"
+#include "mapcontroller.h"
+#include "projectsession.h"
+#include "recommenddock.h"
+#include "searchdock.h"
+#include "settings.h"
 #include "mappage.h"
 #include "scatterview.h"
+#include "problemsdock.h"
 #include "problemsmodel.h"
 #include "recommendpanel.h"
 
@@ -38,6 +47,7 @@
 #include <QTabWidget>
 #include <QThread>
 #include <QTimer>
+#include <QToolButton>
 #include <QTreeView>
 
 #include <atomic>
@@ -104,6 +114,7 @@ private slots:
     void computeMapAndNeighbours();
     void playlistSongsAndNeighbours();
     void cancelMapWithinDeadline();
+    void jobsShowInStatusBar();
     void exportSelectionJson();
     void responsiveWhileComputing();
 
@@ -376,12 +387,12 @@ void TestUiPanels::openPopulatesModels()
         runLayoutStep(project, plan.mapSet, ProjectionMethod::Pca, job);
     }
     MainWindow window;
-    Tester datasetTester(window.datasetModel(), Tester::FailureReportingMode::QtTest);
-    Tester searchTester(window.searchModel(), Tester::FailureReportingMode::QtTest);
-    Tester problemTester(window.problemsModel(), Tester::FailureReportingMode::QtTest);
-    QSignalSpy layouts(&window, &MainWindow::layoutReady);
+    Tester datasetTester(window.datasets()->model(), Tester::FailureReportingMode::QtTest);
+    Tester searchTester(window.search()->model(), Tester::FailureReportingMode::QtTest);
+    Tester problemTester(window.problems()->model(), Tester::FailureReportingMode::QtTest);
+    QSignalSpy layouts(window.mapController(), &ui::MapController::layoutReady);
     QVERIFY(window.openProject(path));
-    DatasetModel *model = window.datasetModel();
+    DatasetModel *model = window.datasets()->model();
     QCOMPARE(model->rowCount(), 3);
     const QModelIndex records = model->index(2, 0);
     QCOMPARE(records.data().toString(), QStringLiteral("Sample records"));
@@ -393,28 +404,39 @@ void TestUiPanels::openPopulatesModels()
     QCOMPARE(model->rowCount(set), 1);
     QCOMPARE(model->index(0, 0, set).data().toString(), QStringLiteral("PCA"));
     QCOMPARE(model->parent(model->index(0, 0, set)), set);
-    QCOMPARE(model->datasetIdOf(model->index(0, 0, set)), window.project()->datasetId(QStringLiteral("Sample records")));
+    QCOMPARE(model->datasetIdOf(model->index(0, 0, set)), window.session()->project()->datasetId(QStringLiteral("Sample records")));
     // The filter lists datasets and labels.
     QStringList filters;
-    for (int i = 0; i < window.filterCombo()->count(); ++i)
-        filters.append(window.filterCombo()->itemText(i));
+    for (int i = 0; i < window.search()->filterCombo()->count(); ++i)
+        filters.append(window.search()->filterCombo()->itemText(i));
     QVERIFY2(filters.contains(QStringLiteral("Dataset: Sample articles")), qPrintable(filters.join(u'|')));
     QVERIFY2(filters.contains(QStringLiteral("Label: science (10)")), qPrintable(filters.join(u'|')));
     QCOMPARE(window.centreTabs()->tabText(0), QStringLiteral("Map"));
     QCOMPARE(window.centreTabs()->tabText(1), QStringLiteral("Items"));
-    QCOMPARE(window.map()->view()->pointCount(), 0);
 
-    // Choosing the set shows its stored layout: the map gets 60 points at once, from the project.
-    QSignalSpy setSpy(&window, &MainWindow::embeddingSetSelected);
-    QVERIFY(window.selectSet(QStringLiteral("Sample records/mbat")));
-    QCOMPARE(window.currentSet(), QStringLiteral("Sample records/mbat"));
+    // Opening shows the newest stored layout: the map gets 60 points, from the project.
+    QTRY_VERIFY_WITH_TIMEOUT(!layouts.isEmpty() && layouts.last()[0].toString() == u"Sample records/mbat/pca", 5000);
+    QCOMPARE(window.session()->set(), QStringLiteral("Sample records/mbat"));
+    QCOMPARE(window.datasets()->view()->currentIndex().data(DatasetModel::FullNameRole).toString(),
+             QStringLiteral("Sample records/mbat/pca"));
+    QVERIFY(window.mapController()->currentLayout().stored);
+    QTRY_COMPARE_WITH_TIMEOUT(window.map()->view()->pointCount(), 60, 5000);
+
+    // A dataset without sets shows nothing; choosing the set again shows its stored layout at once.
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample articles")));
+    QCOMPARE(window.session()->set(), QString());
+    QCOMPARE(window.map()->view()->pointCount(), 0);
+    QSignalSpy setSpy(window.session(), &ui::ProjectSession::setChanged);
+    layouts.clear();
+    QVERIFY(window.datasets()->selectSet(QStringLiteral("Sample records/mbat")));
+    QCOMPARE(window.session()->set(), QStringLiteral("Sample records/mbat"));
     QCOMPARE(setSpy.size(), 1);
     QTRY_VERIFY_WITH_TIMEOUT(!layouts.isEmpty() && layouts.last()[0].toString() == u"Sample records/mbat/pca", 5000);
     const QList<QVariant> last = layouts.last();
     QCOMPARE(last[1].value<std::vector<double>>().size(), size_t(120));
     QCOMPARE(last[2].value<std::vector<qint64>>().size(), size_t(60));
     QCOMPARE(last[3].toBool(), false);
-    QVERIFY(window.currentLayout().stored);
+    QVERIFY(window.mapController()->currentLayout().stored);
     // The map holds the layout's points, one per record.
     QCOMPARE(window.map()->view()->pointCount(), 60);
     QCOMPARE(window.map()->layoutName(), QStringLiteral("Sample records/mbat/pca"));
@@ -430,8 +452,8 @@ void TestUiPanels::dropImports()
                     "#EXTINF:187,The Lanterns - Gas Station Coffee\nmusic/gas-station-coffee.mp3\n");
     MainWindow window;
     QVERIFY(window.openProject(path));
-    QSignalSpy finished(&window, &MainWindow::importFinished);
-    QSignalSpy started(&window, &MainWindow::jobStarted);
+    QSignalSpy finished(window.session(), &ui::ProjectSession::importFinished);
+    QSignalSpy started(window.session(), &ui::ProjectSession::jobStarted);
 
     QMimeData mime;
     mime.setUrls({QUrl::fromLocalFile(folder)});
@@ -442,7 +464,7 @@ void TestUiPanels::dropImports()
     QApplication::sendEvent(&window, &drop);
     QVERIFY(drop.isAccepted());
     QCOMPARE(started.size(), 1);
-    QVERIFY(window.isBusy());
+    QVERIFY(window.session()->isBusy());
     // While it runs, further drops are refused.
     QDragEnterEvent again(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     again.setAccepted(false);
@@ -450,11 +472,11 @@ void TestUiPanels::dropImports()
     QVERIFY(!again.isAccepted());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
     QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][2].toString()));
-    QCOMPARE(window.datasetModel()->rowCount(), 4);
-    QCOMPARE(window.datasetModel()->dataset(3).name, QStringLiteral("dropped"));
-    QCOMPARE(window.datasetModel()->dataset(3).items, qint64(2));
-    QCOMPARE(window.currentDatasetId(), window.datasetModel()->dataset(3).id);
-    QCOMPARE(window.problemsModel()->rowCount(), 0);
+    QCOMPARE(window.datasets()->model()->rowCount(), 4);
+    QCOMPARE(window.datasets()->model()->dataset(3).name, QStringLiteral("dropped"));
+    QCOMPARE(window.datasets()->model()->dataset(3).items, qint64(2));
+    QCOMPARE(window.session()->datasetId(), window.datasets()->model()->dataset(3).id);
+    QCOMPARE(window.problems()->model()->rowCount(), 0);
 }
 
 void TestUiPanels::importProblemListed()
@@ -468,8 +490,8 @@ void TestUiPanels::importProblemListed()
     test::writeFile(bad, "[\n  {\"id\": \"a\", \"name\": \"fine\"},\n  {\"id\": \"b\", \"name\": }\n]\n");
     MainWindow window;
     QVERIFY(window.openProject(path));
-    Tester tester(window.problemsModel(), Tester::FailureReportingMode::QtTest);
-    QSignalSpy finished(&window, &MainWindow::importFinished);
+    Tester tester(window.problems()->model(), Tester::FailureReportingMode::QtTest);
+    QSignalSpy finished(window.session(), &ui::ProjectSession::importFinished);
     QMimeData mime;
     mime.setUrls({QUrl::fromLocalFile(bad)});
     // As a drag from a file manager arrives: enter, then drop.
@@ -479,20 +501,20 @@ void TestUiPanels::importProblemListed()
     QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(&window, &drop);
     QVERIFY(drop.isAccepted());
-    QVERIFY(window.isBusy());
+    QVERIFY(window.session()->isBusy());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
     QCOMPARE(finished[0][0].toBool(), false);
 
-    ProblemsModel *problems = window.problemsModel();
+    ProblemsModel *problems = window.problems()->model();
     QCOMPARE(problems->rowCount(), 1);
     QCOMPARE(problems->errorCount(), 1);
     QCOMPARE(QFileInfo(problems->problem(0).file).fileName(), QStringLiteral("broken.json"));
     QCOMPARE(problems->problem(0).line, 3);
     QVERIFY(problems->index(0, ProblemsModel::Location).data().toString().startsWith(u"broken.json:3"));
     QVERIFY(!problems->problem(0).message.isEmpty());
-    QVERIFY(!window.problemsDock()->isHidden());
+    QVERIFY(!window.problems()->isHidden());
     // Nothing from the failing file is kept.
-    QCOMPARE(window.datasetModel()->rowCount(), 3);
+    QCOMPARE(window.datasets()->model()->rowCount(), 3);
     Project after(path);
     QCOMPARE(test::fingerprint(after), before);
 }
@@ -501,35 +523,35 @@ void TestUiPanels::searchEnterSelects()
 {
     MainWindow window;
     QVERIFY(window.openProject(m_sample));
-    Tester tester(window.searchModel(), Tester::FailureReportingMode::QtTest);
-    QVERIFY(window.selectDataset(QStringLiteral("Sample articles")));
-    QSignalSpy results(&window, &MainWindow::searchResults);
-    QSignalSpy current(&window, &MainWindow::currentItemChanged);
-    window.setSearchText(QStringLiteral("lisbon trams"));
-    QCOMPARE(window.searchModel()->rowCount(), 1);
-    const qint64 doc = window.project()->itemForKey(QStringLiteral("travel/10.txt"));
-    QCOMPARE(window.searchModel()->itemId(0), doc);
+    Tester tester(window.search()->model(), Tester::FailureReportingMode::QtTest);
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample articles")));
+    QSignalSpy results(window.search(), &ui::SearchDock::searchResults);
+    QSignalSpy current(window.session(), &ui::ProjectSession::currentItemChanged);
+    window.search()->setSearchText(QStringLiteral("lisbon trams"));
+    QCOMPARE(window.search()->model()->rowCount(), 1);
+    const qint64 doc = window.session()->project()->itemForKey(QStringLiteral("travel/10.txt"));
+    QCOMPARE(window.search()->model()->itemId(0), doc);
     QCOMPARE(idsOf(results.last(), 0), QList<qint64>{doc});
 
     // Enter in the search box jumps to the best match: it becomes current and the inspector shows it.
-    window.searchEdit()->setFocus();
-    QTest::keyClick(window.searchEdit(), Qt::Key_Return);
-    QCOMPARE(window.currentItemId(), doc);
+    window.search()->searchEdit()->setFocus();
+    QTest::keyClick(window.search()->searchEdit(), Qt::Key_Return);
+    QCOMPARE(window.session()->currentItem(), doc);
     QCOMPARE(current.last()[0].toLongLong(), doc);
     QCOMPARE(window.inspector()->itemId(), doc);
     QCOMPARE(window.inspector()->details()->title, QStringLiteral("Lisbon trams celebrate a century on the hills"));
     QCOMPARE(window.inspector()->details()->labels, QStringList{QStringLiteral("travel")});
 
     // Several matches, ranked; activating the second row selects it.
-    window.setSearchText(QStringLiteral("harbour"));
-    QVERIFY(window.searchModel()->rowCount() >= 2);
-    QCOMPARE(idsOf(results.last(), 0).size(), window.searchModel()->rowCount());
-    const qint64 second = window.searchModel()->itemId(1);
-    emit window.searchView()->activated(window.searchModel()->index(1, ItemListModel::Name));
-    QCOMPARE(window.currentItemId(), second);
+    window.search()->setSearchText(QStringLiteral("harbour"));
+    QVERIFY(window.search()->model()->rowCount() >= 2);
+    QCOMPARE(idsOf(results.last(), 0).size(), window.search()->model()->rowCount());
+    const qint64 second = window.search()->model()->itemId(1);
+    emit window.search()->view()->activated(window.search()->model()->index(1, ItemListModel::Name));
+    QCOMPARE(window.session()->currentItem(), second);
 
-    window.setSearchText({});
-    QCOMPARE(window.searchModel()->rowCount(), 0);
+    window.search()->setSearchText({});
+    QCOMPARE(window.search()->model()->rowCount(), 0);
     QVERIFY(idsOf(results.last(), 0).isEmpty());
 }
 
@@ -548,11 +570,11 @@ void TestUiPanels::filterAdmits()
     QFETCH(int, admitted);
     MainWindow window;
     QVERIFY(window.openProject(m_sample));
-    QSignalSpy filter(&window, &MainWindow::filterChanged);
-    const int row = window.filterCombo()->findText(entry);
+    QSignalSpy filter(window.search(), &ui::SearchDock::filterChanged);
+    const int row = window.search()->filterCombo()->findText(entry);
     QVERIFY2(row >= 0, qPrintable(entry));
-    window.filterCombo()->setCurrentIndex(row);
-    emit window.filterCombo()->activated(row);
+    window.search()->filterCombo()->setCurrentIndex(row);
+    emit window.search()->filterCombo()->activated(row);
     QCOMPARE(filter.size(), 1);
     const QList<qint64> ids = idsOf(filter[0], 0);
     QCOMPARE(filter[0][1].toBool(), admitted >= 0);
@@ -561,7 +583,7 @@ void TestUiPanels::filterAdmits()
     QCOMPARE(ids.size(), admitted);
     QVERIFY(std::is_sorted(ids.begin(), ids.end()));
     if (entry.startsWith(u"Label")) {
-        const std::vector<QString> labels = itemLabels(*window.project(), std::vector<qint64>(ids.begin(), ids.end()));
+        const std::vector<QString> labels = itemLabels(*window.session()->project(), std::vector<qint64>(ids.begin(), ids.end()));
         for (const QString &l : labels)
             QCOMPARE(l, QStringLiteral("science"));
     }
@@ -573,17 +595,17 @@ void TestUiPanels::computeMapAndNeighbours()
     MainWindow window;
     window.resize(1200, 800);
     QVERIFY(window.openProject(path));
-    Tester datasetTester(window.datasetModel(), Tester::FailureReportingMode::QtTest);
+    Tester datasetTester(window.datasets()->model(), Tester::FailureReportingMode::QtTest);
     Tester neighbourTester(window.inspector()->neighbourModel(), Tester::FailureReportingMode::QtTest);
     Tester jobsTester(window.jobsPanel()->model(), Tester::FailureReportingMode::QtTest);
-    QVERIFY(window.selectDataset(QStringLiteral("Sample articles")));
-    QSignalSpy layouts(&window, &MainWindow::layoutReady);
-    QSignalSpy computed(&window, &MainWindow::mapComputed);
-    QSignalSpy indexReady(&window, &MainWindow::neighbourIndexReady);
-    QVERIFY(window.computeMap());
-    QVERIFY(window.isComputingMap());
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample articles")));
+    QSignalSpy layouts(window.mapController(), &ui::MapController::layoutReady);
+    QSignalSpy computed(window.mapController(), &ui::MapController::mapComputed);
+    QSignalSpy indexReady(window.session(), &ui::ProjectSession::indexReady);
+    QVERIFY(window.mapController()->computeMap(window.session()->datasetId()));
+    QVERIFY(window.mapController()->isComputing());
     QCOMPARE(window.jobsPanel()->model()->rowCount(), 1);
-    QVERIFY(!window.computeMap()); // one at a time per dataset
+    QVERIFY(!window.mapController()->computeMap(window.session()->datasetId())); // one at a time per dataset
     QTRY_COMPARE_WITH_TIMEOUT(computed.size(), 1, 60000);
     QVERIFY2(computed[0][1].toBool(), qPrintable(computed[0][2].toString()));
     QCOMPARE(computed[0][0].toString(), QStringLiteral("Sample articles/lsa"));
@@ -597,24 +619,24 @@ void TestUiPanels::computeMapAndNeighbours()
     QCOMPARE(names.first(), QStringLiteral("Sample articles/lsa/pca"));
     QCOMPARE(names.last(), QStringLiteral("Sample articles/lsa/umap"));
     QCOMPARE(layouts.last()[2].value<std::vector<qint64>>().size(), size_t(40));
-    QVERIFY(window.datasetModel()->indexOfLayout(QStringLiteral("Sample articles/lsa/umap")).isValid());
-    QCOMPARE(listLayouts(*window.project()).size(), 2);
-    QCOMPARE(window.currentSet(), QStringLiteral("Sample articles/lsa"));
-    QCOMPARE(window.datasetView()->currentIndex().data(DatasetModel::FullNameRole).toString(),
+    QVERIFY(window.datasets()->model()->indexOfLayout(QStringLiteral("Sample articles/lsa/umap")).isValid());
+    QCOMPARE(listLayouts(*window.session()->project()).size(), 2);
+    QCOMPARE(window.session()->set(), QStringLiteral("Sample articles/lsa"));
+    QCOMPARE(window.datasets()->view()->currentIndex().data(DatasetModel::FullNameRole).toString(),
              QStringLiteral("Sample articles/lsa/umap"));
 
     // Selecting a document lists its k nearest documents with similarities, nearest first.
-    QTRY_VERIFY_WITH_TIMEOUT(window.neighbourIndex() != nullptr, 10000);
-    const qint64 doc = window.project()->itemForKey(QStringLiteral("science/01.txt"));
-    QSignalSpy neighbours(&window, &MainWindow::neighboursChanged);
-    window.selectItem(doc);
+    QTRY_VERIFY_WITH_TIMEOUT(window.session()->index(window.session()->set()) != nullptr, 10000);
+    const qint64 doc = window.session()->project()->itemForKey(QStringLiteral("science/01.txt"));
+    QSignalSpy neighbours(window.inspector(), &ui::Inspector::neighboursChanged);
+    window.session()->setCurrentItem(doc);
     ItemListModel *list = window.inspector()->neighbourModel();
     QCOMPARE(list->rowCount(), window.inspector()->neighbourCount());
     QCOMPARE(list->rowCount(), 10);
     QCOMPARE(idsOf(neighbours.last(), 0), list->ids());
     QVERIFY(!list->ids().contains(doc));
     const QList<qint64> found = list->ids();
-    const std::vector<QString> labels = itemLabels(*window.project(), std::vector<qint64>(found.begin(), found.end()));
+    const std::vector<QString> labels = itemLabels(*window.session()->project(), std::vector<qint64>(found.begin(), found.end()));
     const auto science = std::count(labels.begin(), labels.end(), QStringLiteral("science"));
     QVERIFY2(science >= 7, qPrintable(QString::number(science)));
     for (int r = 1; r < list->rowCount(); ++r)
@@ -629,7 +651,7 @@ void TestUiPanels::computeMapAndNeighbours()
     const QRect cell = view->visualRect(list->index(2, ItemListModel::Name));
     QVERIFY(cell.isValid());
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
-    QCOMPARE(window.currentItemId(), third);
+    QCOMPARE(window.session()->currentItem(), third);
     QCOMPARE(window.inspector()->itemId(), third);
     QVERIFY(!list->ids().contains(third));
     QCOMPARE(list->rowCount(), 10);
@@ -640,14 +662,14 @@ void TestUiPanels::computeMapAndNeighbours()
     QCOMPARE(map->pointCount(), 40);
     QTRY_VERIFY_WITH_TIMEOUT(map->isReady(), 5000);
     QTRY_COMPARE_WITH_TIMEOUT(map->colouring(), ScatterView::Colouring::Categories, 5000);
-    const qint64 target = window.project()->itemForKey(QStringLiteral("sport/02.txt"));
+    const qint64 target = window.session()->project()->itemForKey(QStringLiteral("sport/02.txt"));
     const qint64 row = map->rowOf(target);
     QVERIFY(row >= 0);
     const QPointF at = map->mapToScreen(map->position(row));
     QVERIFY2(map->rect().contains(at.toPoint()), "the fitted map shows every point");
     QCOMPARE(map->rowAt(at), row); // no other document sits on it
     QTest::mouseClick(map, Qt::LeftButton, {}, at.toPoint());
-    QCOMPARE(window.currentItemId(), target);
+    QCOMPARE(window.session()->currentItem(), target);
     QCOMPARE(map->currentRow(), row);
     QCOMPARE(list->rowCount(), 10);
     QVERIFY(!list->ids().contains(target));
@@ -658,7 +680,7 @@ void TestUiPanels::computeMapAndNeighbours()
     // The map exports as PNG (at the view's size, points in the label colours) and as SVG.
     QString error;
     const QString png = m_dir.filePath(QStringLiteral("map.png"));
-    QVERIFY2(window.exportMapImage(png, &error), qPrintable(error));
+    QVERIFY2(window.map()->exportImage(png, &error), qPrintable(error));
     const QImage image(png);
     QCOMPARE(image.size(), map->size() * map->devicePixelRatioF());
     QSet<QRgb> colours;
@@ -667,7 +689,7 @@ void TestUiPanels::computeMapAndNeighbours()
             colours.insert(image.pixel(x, y) & 0xffffff);
     QVERIFY2(colours.size() > 4, qPrintable(QString::number(colours.size())));
     const QString svg = m_dir.filePath(QStringLiteral("map.svg"));
-    QVERIFY2(window.exportMapImage(svg, &error), qPrintable(error));
+    QVERIFY2(window.map()->exportImage(svg, &error), qPrintable(error));
     const QByteArray svgText = test::fileBytes(svg);
     QVERIFY(svgText.contains("<svg"));
     QVERIFY2(svgText.count("<circle") + svgText.count("<ellipse") + svgText.count("<path") >= 40, "one mark per point");
@@ -688,41 +710,41 @@ void TestUiPanels::playlistSongsAndNeighbours()
     MainWindow window;
     QVERIFY(window.openProject(path));
     Tester songTester(window.inspector()->songModel(), Tester::FailureReportingMode::QtTest);
-    QVERIFY(window.selectSet(QStringLiteral("Sample playlists/sgns")));
-    QTRY_VERIFY_WITH_TIMEOUT(window.neighbourIndex() != nullptr, 20000);
+    QVERIFY(window.datasets()->selectSet(QStringLiteral("Sample playlists/sgns")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.session()->index(window.session()->set()) != nullptr, 20000);
 
     // A song: neighbours among the songs.
-    const qint64 dataset = window.project()->datasetId(QStringLiteral("Sample playlists"));
-    const qint64 song = datasetItems(*window.project(), dataset, ItemKind::Track).front();
-    window.selectItem(song);
+    const qint64 dataset = window.session()->project()->datasetId(QStringLiteral("Sample playlists"));
+    const qint64 song = datasetItems(*window.session()->project(), dataset, ItemKind::Track).front();
+    window.session()->setCurrentItem(song);
     QCOMPARE(window.inspector()->neighbourModel()->rowCount(), 10);
     QVERIFY(!window.inspector()->songView()->isVisibleTo(window.inspector()));
 
     // A playlist on the songs' map: its songs in order (the path), neighbours from the playlists' set.
-    sql::Statement st(window.project()->db(), "SELECT item_id, entries FROM sequence WHERE dataset_id = ? LIMIT 1");
+    sql::Statement st(window.session()->project()->db(), "SELECT item_id, entries FROM sequence WHERE dataset_id = ? LIMIT 1");
     st.bind(1, dataset);
     QVERIFY(st.step());
     const qint64 playlist = st.columnInt(0);
     const std::vector<qint64> entries = unpackIds(st.columnBlob(1));
-    QSignalSpy pathSpy(&window, &MainWindow::pathChanged);
-    window.selectItem(playlist);
+    QSignalSpy pathSpy(window.inspector(), &ui::Inspector::pathChanged);
+    window.session()->setCurrentItem(playlist);
     QCOMPARE(window.inspector()->songModel()->rowCount(), int(entries.size()));
     QCOMPARE(idsOf(pathSpy.last(), 0), QList<qint64>(entries.begin(), entries.end()));
     QTRY_COMPARE_WITH_TIMEOUT(window.inspector()->neighbourModel()->rowCount(), 10, 10000);
-    const std::vector<ItemLabel> kinds = itemLabelsOf(*window.project(), {window.inspector()->neighbourModel()->itemId(0)});
+    const std::vector<ItemLabel> kinds = itemLabelsOf(*window.session()->project(), {window.inspector()->neighbourModel()->itemId(0)});
     QVERIFY(kinds.front().kind == ItemKind::Playlist);
     // A song of it is one click away.
     emit window.inspector()->songView()->clicked(window.inspector()->songModel()->index(1, ItemListModel::Name));
-    QCOMPARE(window.currentItemId(), entries[1]);
+    QCOMPARE(window.session()->currentItem(), entries[1]);
 
     // The playlist continued: its songs seed the recommendations (from the songs' set), none of
     // them comes back, every result gives a reason, and a double-click shows the song.
-    window.selectItem(playlist);
-    window.setSelection({playlist});
-    RecommendPanel *panel = window.recommendPanel();
+    window.session()->setCurrentItem(playlist);
+    window.session()->setSelection({playlist});
+    RecommendPanel *panel = window.recommendations()->panel();
     Tester recommendTester(panel->model(), Tester::FailureReportingMode::QtTest);
     QSignalSpy recommended(panel, &RecommendPanel::recommended);
-    window.recommendFromSelection();
+    window.recommendations()->seedFromSelection();
     QCOMPARE(panel->seeds(), QList<qint64>(entries.begin(), entries.end()));
     QTRY_VERIFY_WITH_TIMEOUT(recommended.size() >= 1 && panel->model()->rowCount() > 0, 30000);
     const QList<RecommendationModel::Row> rows = panel->model()->rows();
@@ -732,7 +754,7 @@ void TestUiPanels::playlistSongsAndNeighbours()
         QVERIFY(std::find(entries.begin(), entries.end(), row.becauseId) != entries.end());
     }
     emit panel->view()->doubleClicked(panel->model()->index(0, 0));
-    QCOMPARE(window.currentItemId(), rows.front().entry.itemId);
+    QCOMPARE(window.session()->currentItem(), rows.front().entry.itemId);
     QVERIFY(window.jobRunner()->waitForDone(10000));
 }
 
@@ -741,9 +763,9 @@ void TestUiPanels::cancelMapWithinDeadline()
     const QString path = copy(QStringLiteral("cancel-map.orrery"));
     MainWindow window;
     QVERIFY(window.openProject(path));
-    QVERIFY(window.selectDataset(QStringLiteral("Sample playlists")));
-    QSignalSpy computed(&window, &MainWindow::mapComputed);
-    QVERIFY(window.computeMap());
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample playlists")));
+    QSignalSpy computed(window.mapController(), &ui::MapController::mapComputed);
+    QVERIFY(window.mapController()->computeMap(window.session()->datasetId()));
     JobRunner *runner = window.jobRunner();
     const JobId job = runner->jobs().last();
     // Training is under way.
@@ -755,8 +777,42 @@ void TestUiPanels::cancelMapWithinDeadline()
     QTRY_COMPARE_WITH_TIMEOUT(computed.size(), 1, 200);
     qInfo("map computation cancelled in %lld ms", clock.elapsed());
     QCOMPARE(computed[0][1].toBool(), false);
-    QVERIFY(!window.isComputingMap());
-    QVERIFY(listLayouts(*window.project()).isEmpty());
+    QVERIFY(!window.mapController()->isComputing());
+    QVERIFY(listLayouts(*window.session()->project()).isEmpty());
+}
+
+void TestUiPanels::jobsShowInStatusBar()
+{
+    // The Jobs dock takes no room while nothing runs; a running job shows in the status bar,
+    // whose label opens the dock on demand.
+    const QString path = copy(QStringLiteral("jobs-status.orrery"));
+    MainWindow window;
+    window.resize(1000, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openProject(path));
+    QVERIFY(window.jobRunner()->waitForDone(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(window.jobRunner()->count(), 0, 10000);
+    auto *indicator = window.findChild<ui::JobIndicator *>();
+    QVERIFY(indicator);
+    QVERIFY(!window.jobsDock()->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!indicator->isVisible(), 5000);
+
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample playlists")));
+    QVERIFY(window.mapController()->computeMap(window.session()->datasetId()));
+    QTRY_VERIFY_WITH_TIMEOUT(indicator->isVisible(), 5000);
+    auto *label = indicator->findChild<QToolButton *>(QStringLiteral("jobLabel"));
+    QVERIFY(label);
+    QVERIFY2(label->text().startsWith(QStringLiteral("Map of Sample playlists")), qPrintable(label->text()));
+    QVERIFY(!window.jobsDock()->isVisible());
+    label->click();
+    QVERIFY(window.jobsDock()->isVisible());
+    QCOMPARE(window.jobsPanel()->model()->rowCount(), window.jobRunner()->count());
+
+    QSignalSpy computed(window.mapController(), &ui::MapController::mapComputed);
+    window.jobRunner()->cancelAll();
+    QTRY_COMPARE_WITH_TIMEOUT(computed.size(), 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!indicator->isVisible(), 5000);
 }
 
 void TestUiPanels::exportSelectionJson()
@@ -764,15 +820,15 @@ void TestUiPanels::exportSelectionJson()
     const QString path = copy(QStringLiteral("export.orrery"));
     MainWindow window;
     QVERIFY(window.openProject(path));
-    QVERIFY(window.selectDataset(QStringLiteral("Sample records")));
-    const qint64 dataset = window.project()->datasetId(QStringLiteral("Sample records"));
-    const std::vector<qint64> records = datasetItems(*window.project(), dataset, ItemKind::Record);
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample records")));
+    const qint64 dataset = window.session()->project()->datasetId(QStringLiteral("Sample records"));
+    const std::vector<qint64> records = datasetItems(*window.session()->project(), dataset, ItemKind::Record);
     const QList<qint64> chosen{records[5], records[1], records[9]};
-    window.setSelection(chosen);
-    QCOMPARE(window.selection(), chosen);
-    QSignalSpy done(&window, &MainWindow::exportFinished);
+    window.session()->setSelection(chosen);
+    QCOMPARE(window.session()->selection(), chosen);
+    QSignalSpy done(window.session(), &ui::ProjectSession::exportFinished);
     const QString out = m_dir.filePath(QStringLiteral("selection.json"));
-    QVERIFY(window.exportSelection(io::ItemFormat::Json, out));
+    QVERIFY(window.session()->exportSelection(io::ItemFormat::Json, out));
     QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 10000);
     QVERIFY2(done[0][0].toBool(), qPrintable(done[0][1].toString()));
     const QJsonArray array = QJsonDocument::fromJson(test::fileBytes(out)).array();
@@ -782,7 +838,7 @@ void TestUiPanels::exportSelectionJson()
 
     // Map images wait for the map view.
     QString error;
-    QVERIFY(!window.exportMapImage(m_dir.filePath(QStringLiteral("map.png")), &error));
+    QVERIFY(!window.map()->exportImage(m_dir.filePath(QStringLiteral("map.png")), &error));
     QVERIFY(!error.isEmpty());
 }
 
@@ -793,10 +849,10 @@ void TestUiPanels::responsiveWhileComputing()
     const QString path = copy(QStringLiteral("responsive.orrery"));
     MainWindow window;
     QVERIFY(window.openProject(path));
-    QVERIFY(window.selectDataset(QStringLiteral("Sample playlists")));
-    QSignalSpy computed(&window, &MainWindow::mapComputed);
+    QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample playlists")));
+    QSignalSpy computed(window.mapController(), &ui::MapController::mapComputed);
     int partials = 0;
-    connect(&window, &MainWindow::layoutReady, this, [&](const QString &, const std::vector<double> &xy,
+    connect(window.mapController(), &ui::MapController::layoutReady, this, [&](const QString &, const std::vector<double> &xy,
                                                          const std::vector<qint64> &, bool partial) {
         QVERIFY(!xy.empty());
         partials += partial;
@@ -813,7 +869,7 @@ void TestUiPanels::responsiveWhileComputing()
         last = now;
     });
     ticker.start();
-    QVERIFY(window.computeMap());
+    QVERIFY(window.mapController()->computeMap(window.session()->datasetId()));
     QTRY_COMPARE_WITH_TIMEOUT(computed.size(), 1, 120000);
     ticker.stop();
     QVERIFY2(computed[0][1].toBool(), qPrintable(computed[0][2].toString()));

@@ -74,7 +74,8 @@ private slots:
 
     void recommendsWithReasons()
     {
-        RecommendPanel panel;
+        ui::JobRunner runner;
+        RecommendPanel panel(&runner);
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy ready(&panel, &RecommendPanel::ready);
         panel.setCount(25);
@@ -124,7 +125,8 @@ private slots:
 
     void doubleClickRemoveAndReorder()
     {
-        RecommendPanel panel;
+        ui::JobRunner runner;
+        RecommendPanel panel(&runner);
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.setCount(10);
         panel.setSeeds(seedsOf(2, 4));
@@ -181,7 +183,8 @@ private slots:
     void exportKeepsTheEditedOrder()
     {
         QFETCH(int, format);
-        RecommendPanel panel;
+        ui::JobRunner runner;
+        RecommendPanel panel(&runner);
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.setCount(12);
         panel.setSeeds(seedsOf(3, 5));
@@ -209,7 +212,8 @@ private slots:
 
     void badSourceFails()
     {
-        RecommendPanel panel;
+        ui::JobRunner runner;
+        RecommendPanel panel(&runner);
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy failed(&panel, &RecommendPanel::failed);
         panel.setSource(m_project, QStringLiteral("no such set"));

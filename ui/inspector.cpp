@@ -142,11 +142,6 @@ int Inspector::neighbourCount() const
     return m_k->value();
 }
 
-void Inspector::setNeighbourCount(int k)
-{
-    m_k->setValue(k);
-}
-
 void Inspector::showItem(qint64 id)
 {
     m_itemId = id;
@@ -226,11 +221,6 @@ void Inspector::showDetails()
         html += QStringLiteral("<pre style='white-space: pre-wrap'>%1</pre>").arg(escaped(pretty.left(8000)));
     }
     m_fields->setHtml(html);
-}
-
-QString Inspector::neighbourStatus() const
-{
-    return m_neighbourNote->text();
 }
 
 void Inspector::refreshNeighbours()

@@ -42,13 +42,11 @@ public:
     const std::optional<ItemDetails> &details() const { return m_details; }
 
     int neighbourCount() const;
-    void setNeighbourCount(int k);
 
     ItemListModel *neighbourModel() const { return m_neighbours; }
     ItemListModel *songModel() const { return m_songs; }
     QTreeView *neighbourView() const { return m_neighbourView; }
     QTreeView *songView() const { return m_songView; }
-    QString neighbourStatus() const;
 
 signals:
     /// A neighbour or song was clicked: the window selects it (and so shows it here).

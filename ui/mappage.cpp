@@ -1,5 +1,7 @@
 #include "mappage.h"
 
+#include <QFileInfo>
+
 #include "jobrunner.h"
 #include "scatterview.h"
 
@@ -258,6 +260,28 @@ QString MapPage::labelOf(qint64 row)
         m_labels.clear();
     m_labels.insert(id, text);
     return text;
+}
+
+bool MapPage::exportImage(const QString &path, QString *error) const
+{
+    const auto fail = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return false;
+    };
+    ScatterView *view = m_view;
+    if (view->pointCount() == 0)
+        return fail(tr("there is no map to export yet"));
+    if (QFileInfo(path).suffix().compare(u"svg", Qt::CaseInsensitive) == 0) {
+        if (!view->saveSvg(path))
+            return fail(tr("%1: cannot write the SVG").arg(path));
+        return true;
+    }
+    // At the window's size and pixel density, whatever frame is on screen right now.
+    const QSize size = view->size() * view->devicePixelRatioF();
+    if (!view->renderToImage(size.isEmpty() ? QSize(1280, 800) : size).save(path, "PNG"))
+        return fail(tr("%1: cannot write the PNG").arg(path));
+    return true;
 }
 
 } // namespace orrery::ui

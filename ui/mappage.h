@@ -33,6 +33,10 @@ public:
     explicit MapPage(JobRunner *runner, QWidget *parent = nullptr);
 
     ScatterView *view() const { return m_view; }
+    /// Writes the map as PNG (at the view's size and pixel density, the frame on screen) or SVG,
+    /// by the file's suffix; false (with the reason) when the map has no points yet or the file
+    /// cannot be written.
+    bool exportImage(const QString &path, QString *error = nullptr) const;
     QComboBox *colourCombo() const { return m_colour; }
 
     /// The project labels and colours are read from (null: none).

@@ -26,6 +26,8 @@ namespace orrery::ui {
 
 namespace {
 
+const QString buildKey = QStringLiteral("recommender");
+
 const char *const rowsMime = "application/x-orrery-recommendations";
 
 QDataStream &operator<<(QDataStream &s, const RecommendationModel::Row &r)
@@ -209,10 +211,9 @@ bool RecommendationModel::dropMimeData(const QMimeData *data, Qt::DropAction act
     return true;
 }
 
-RecommendPanel::RecommendPanel(QWidget *parent)
-    : QWidget(parent), m_model(new RecommendationModel(this)), m_stop(std::make_shared<std::atomic_bool>(false))
+RecommendPanel::RecommendPanel(JobRunner *runner, QWidget *parent)
+    : QWidget(parent), m_runner(runner), m_model(new RecommendationModel(this))
 {
-    m_pool.setMaxThreadCount(1);
     m_method = new QComboBox(this);
     for (const auto &[method, label] :
          {std::pair {RecommendMethod::Blend, tr("Blend")},
@@ -293,17 +294,10 @@ RecommendPanel::RecommendPanel(QWidget *parent)
     connect(m_count, &QSpinBox::valueChanged, this, &RecommendPanel::recommend);
 }
 
-RecommendPanel::~RecommendPanel()
-{
-    m_stop->store(true);
-    m_pool.waitForDone();
-}
+RecommendPanel::~RecommendPanel() = default;
 
 void RecommendPanel::setSource(const QString &projectPath, const QString &setName, qint64 datasetId)
 {
-    m_stop->store(true); // a build still running for an earlier source gives up
-    m_stop = std::make_shared<std::atomic_bool>(false);
-    const quint64 generation = ++m_generation;
     m_recommender.reset();
     m_projectPath = projectPath;
     m_datasetId = datasetId;
@@ -312,55 +306,43 @@ void RecommendPanel::setSource(const QString &projectPath, const QString &setNam
     try {
         m_project = std::make_unique<Project>(projectPath);
     } catch (const Error &e) {
+        m_runner->cancel(m_runner->jobOfKey(buildKey));
         m_status->setText(e.message());
         emit failed(e.message());
         return;
     }
-    m_pool.start([this, projectPath, setName, datasetId, generation, stop = m_stop] {
-        std::shared_ptr<const Recommender> built;
-        qint64 dataset = datasetId;
-        QString error;
-        try {
-            JobContext job({}, stop.get());
-            Project project(projectPath); // a worker's own connection
-            const EmbeddingSet set = loadEmbeddingSet(project, setName);
-            if (!dataset)
-                dataset = set.datasetId;
-            built = std::make_shared<const Recommender>(projectRecommender(project, &set, dataset, RecommenderParams(), job));
-        } catch (const Error &e) {
-            error = e.message();
-        }
-        if (stop->load())
-            return;
-        // The panel outlives this task (its destructor waits for the pool), so `this` is valid.
-        QMetaObject::invokeMethod(
-            this,
-            [this, built, dataset, error, generation] {
-                if (generation != m_generation)
-                    return;
-                if (!built) {
-                    m_status->setText(error);
-                    emit failed(error);
-                    return;
-                }
-                m_recommender = built;
-                m_datasetId = dataset;
-                emit ready();
-                recommend();
-            },
-            Qt::QueuedConnection);
+    struct Built {
+        std::shared_ptr<const Recommender> recommender;
+        qint64 datasetId = 0;
+    };
+    JobSpec spec;
+    spec.label = tr("Recommender for %1").arg(setName);
+    spec.key = buildKey; // a build still running for an earlier source is superseded
+    spec.context = this;
+    spec.onReady = JobRunner::typed<Built>([this](Built built) {
+        m_recommender = std::move(built.recommender);
+        m_datasetId = built.datasetId;
+        emit ready();
+        recommend();
+    });
+    spec.onFailed = [this](const QString &message) {
+        m_status->setText(message);
+        emit failed(message);
+    };
+    m_runner->start(spec, [projectPath, setName, datasetId](JobRun &job) -> std::any {
+        Project project(projectPath); // a worker's own connection
+        const EmbeddingSet set = loadEmbeddingSet(project, setName);
+        Built built;
+        built.datasetId = datasetId ? datasetId : set.datasetId;
+        built.recommender = std::make_shared<const Recommender>(
+            projectRecommender(project, &set, built.datasetId, RecommenderParams(), job));
+        return built;
     });
 }
 
 void RecommendPanel::setSeeds(const QList<qint64> &itemIds)
 {
     m_seeds = itemIds;
-    recommend();
-}
-
-void RecommendPanel::setNegatives(const QList<qint64> &itemIds)
-{
-    m_negatives = itemIds;
     recommend();
 }
 
@@ -390,7 +372,6 @@ void RecommendPanel::recommend()
         return;
     RecommendRequest request;
     request.seeds.assign(m_seeds.begin(), m_seeds.end());
-    request.negatives.assign(m_negatives.begin(), m_negatives.end());
     request.n = m_count->value();
     try {
         const std::vector<Recommendation> recs = m_recommender->recommend(method(), request);

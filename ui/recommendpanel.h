@@ -1,14 +1,14 @@
 #pragma once
 
+#include "jobrunner.h"
+
 #include "io/playlistwriter.h"
 #include "recommend/recommender.h"
 
 #include <QAbstractTableModel>
 #include <QList>
-#include <QThreadPool>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 
 class QComboBox;
@@ -72,20 +72,20 @@ private:
 
 /// Proposes songs that continue a list of seeds: a method chooser, the number of results, the
 /// list with score and reason ("because you have X"), double-click to inspect an item, drag to
-/// reorder, Delete to remove, and export as M3U8, XSPF, CSV or JSON. The recommender is built on a
-/// worker thread when a source is set; recommendations are computed on the GUI thread (a query
-/// takes milliseconds).
+/// reorder, Delete to remove, and export as M3U8, XSPF, CSV or JSON. The recommender is built in a
+/// job of `runner` when a source is set (the latest source wins); recommendations are computed on
+/// the GUI thread (a query takes milliseconds).
 class RecommendPanel final : public QWidget
 {
     Q_OBJECT
 
 public:
-    explicit RecommendPanel(QWidget *parent = nullptr);
+    explicit RecommendPanel(JobRunner *runner, QWidget *parent = nullptr);
     ~RecommendPanel() override;
 
     /// Recommends from project `projectPath`: the vectors of set `setName` and the playlists of
-    /// `datasetId` (0: the set's dataset). Building runs on a worker thread; ready() or failed()
-    /// follows. A later call supersedes an earlier one still building.
+    /// `datasetId` (0: the set's dataset). Building runs as a job; ready() or failed() follows.
+    /// A later call supersedes an earlier one still building.
     void setSource(const QString &projectPath, const QString &setName, qint64 datasetId = 0);
     bool isReady() const { return m_recommender != nullptr; }
     /// Whether a source was given (a list can come), ready or still building.
@@ -94,7 +94,6 @@ public:
     /// The seed items (the map selection, a playlist's entries, …); recommends again.
     void setSeeds(const QList<qint64> &itemIds);
     const QList<qint64> &seeds() const { return m_seeds; }
-    void setNegatives(const QList<qint64> &itemIds);
 
     void setMethod(RecommendMethod method);
     RecommendMethod method() const;
@@ -120,6 +119,7 @@ private:
     void recommend();
     void chooseExport(io::PlaylistFormat format);
 
+    JobRunner *m_runner;
     QComboBox *m_method = nullptr;
     QSpinBox *m_count = nullptr;
     QTableView *m_view = nullptr;
@@ -128,14 +128,10 @@ private:
     RecommendationModel *m_model = nullptr;
 
     QList<qint64> m_seeds;
-    QList<qint64> m_negatives;
     QString m_projectPath;
     qint64 m_datasetId = 0;
     std::unique_ptr<Project> m_project; ///< the GUI thread's read connection (titles, keys)
     std::shared_ptr<const Recommender> m_recommender;
-    QThreadPool m_pool;
-    std::shared_ptr<std::atomic_bool> m_stop;
-    quint64 m_generation = 0;
 };
 
 } // namespace orrery::ui

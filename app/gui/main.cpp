@@ -1,10 +1,13 @@
+#include "jobrunner.h"
 #include "mainwindow.h"
+#include "projectsession.h"
+#include "recommenddock.h"
 #include "recommendpanel.h"
+#include "settings.h"
 
 #include "base/error.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -130,7 +133,7 @@ int main(int argc, char **argv)
             return 1;
         }
     } else {
-        for (const QString &recent : orrery::ui::MainWindow::recentProjects()) {
+        for (const QString &recent : orrery::ui::Settings::recentProjects()) {
             if (QFileInfo::exists(recent)) {
                 project = recent;
                 break;
@@ -138,7 +141,7 @@ int main(int argc, char **argv)
         }
         if (parser.isSet(sampleOption) || project.isEmpty()) {
             try {
-                project = orrery::ui::MainWindow::ensureSampleProject();
+                project = orrery::ui::ProjectSession::ensureSample();
             } catch (const orrery::Error &e) {
                 project.clear();
                 error = QStringLiteral("cannot create the sample project: ") + e.message();
@@ -149,8 +152,9 @@ int main(int argc, char **argv)
         && !window.selectItemByKey(parser.value(selectOption))) {
         error = QStringLiteral("--select %1: no item with that key in %2").arg(parser.value(selectOption), project);
     }
-    if (!imports.isEmpty() && window.project())
-        window.importPaths(imports);
+    if (!imports.isEmpty() && window.session()->project())
+        window.session()->importPaths(imports);
+    orrery::ui::RecommendPanel *panel = window.recommendations()->panel();
     bool recommending = false;
     QString recommendError;
     if (parser.isSet(recommendOption) && error.isEmpty()) {
@@ -159,14 +163,13 @@ int main(int argc, char **argv)
             return 2;
         }
         recommending = true;
-        QObject::connect(window.recommendPanel(), &orrery::ui::RecommendPanel::recommended, &window,
-                         [&recommending] { recommending = false; });
-        QObject::connect(window.recommendPanel(), &orrery::ui::RecommendPanel::failed, &window,
+        QObject::connect(panel, &orrery::ui::RecommendPanel::recommended, &window, [&recommending] { recommending = false; });
+        QObject::connect(panel, &orrery::ui::RecommendPanel::failed, &window,
                          [&recommending, &recommendError](const QString &message) {
                              recommending = false;
                              recommendError = message;
                          });
-        window.recommendFromSelection();
+        window.recommendations()->seedFromSelection();
     }
 
     if (batch) {
@@ -175,17 +178,24 @@ int main(int argc, char **argv)
             return 1;
         }
         window.show();
-        // Maps and neighbour indexes computed on opening (the sample's first run) belong in the picture.
-        QElapsedTimer waited;
-        waited.start();
-        // A list to wait for needs a source: a song set, or the jobs computing one.
-        while ((window.jobRunner()->count() > 0 || (recommending && window.recommendPanel()->hasSource()))
-               && waited.elapsed() < qint64(waitSeconds) * 1000) {
-            QEventLoop pause;
-            QTimer::singleShot(50, &pause, &QEventLoop::quit);
-            pause.exec();
+        // Maps and neighbour indexes computed on opening (the sample's first run) belong in the
+        // picture, and so does the list to recommend, when it has a source: a song set, or the
+        // jobs computing one. Each job's end and each list says whether to wait on.
+        orrery::ui::JobRunner *runner = window.jobRunner();
+        const auto waiting = [&] { return runner->count() > 0 || (recommending && panel->hasSource()); };
+        if (waiting()) {
+            QEventLoop loop;
+            const auto check = [&] {
+                if (!waiting())
+                    loop.quit();
+            };
+            QObject::connect(runner, &orrery::ui::JobRunner::finished, &loop, check, Qt::QueuedConnection);
+            QObject::connect(panel, &orrery::ui::RecommendPanel::recommended, &loop, check, Qt::QueuedConnection);
+            QObject::connect(panel, &orrery::ui::RecommendPanel::failed, &loop, check, Qt::QueuedConnection);
+            QTimer::singleShot(std::chrono::seconds(waitSeconds), &loop, &QEventLoop::quit);
+            loop.exec();
         }
-        if (recommending && !window.recommendPanel()->hasSource()) {
+        if (recommending && !panel->hasSource()) {
             complain(QStringLiteral("--recommend: %1 has no song vectors to recommend from (compute a map of its "
                                     "songs first)")
                          .arg(project));

@@ -1,6 +1,7 @@
 #include "store/embeddingsets.h"
 
 #include "store/project.h"
+#include "store/sqlite.h"
 
 #include <QJsonDocument>
 
@@ -114,6 +115,34 @@ EmbeddingSet loadEmbeddingSet(Project &project, const QString &name)
     set.rotation = fromBlob<float>(st.columnBlob(11));
     set.stats = QJsonDocument::fromJson(st.columnText(12).toUtf8()).object();
     return set;
+}
+
+std::vector<qint64> loadEmbeddingSetIds(Project &project, const QString &name)
+{
+    sql::Statement st(project.db(), "SELECT ids FROM embedding_set WHERE name = ?");
+    st.bind(1, name);
+    if (!st.step())
+        throw Error(QStringLiteral("no embedding set named \"%1\"").arg(name));
+    return unpackIds(st.columnBlob(0));
+}
+
+QString trackSetBehind(Project &project, const QString &name)
+{
+    sql::Statement st(project.db(),
+                      "SELECT item_kind, coalesce(json_extract(params, '$.from'), '') FROM embedding_set WHERE name = ?");
+    QString set = name;
+    for (int hop = 0; hop < 2 && !set.isEmpty(); ++hop) {
+        st.bind(1, set);
+        if (!st.step())
+            return {};
+        const ItemKind kind = ItemKind(st.columnInt(0));
+        const QString from = st.columnText(1);
+        st.reset();
+        if (kind == ItemKind::Track)
+            return set;
+        set = from;
+    }
+    return {};
 }
 
 } // namespace orrery

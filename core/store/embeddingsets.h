@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <vector>
+
 namespace orrery {
 class Project;
 
@@ -15,5 +17,11 @@ qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace = fals
 bool deleteEmbeddingSet(Project &project, const QString &name);
 /// Loads a set by name with one read per blob (no per-row overhead). Throws Error when unknown.
 EmbeddingSet loadEmbeddingSet(Project &project, const QString &name);
+
+/// A set's item ids, row by row, without its vectors. Throws Error when unknown.
+std::vector<qint64> loadEmbeddingSetIds(Project &project, const QString &name);
+/// The set of song vectors behind `name`: the set itself when it holds tracks, else the set it was
+/// pooled from (its params' "from") when that one does; empty when neither (or no such set).
+QString trackSetBehind(Project &project, const QString &name);
 
 } // namespace orrery

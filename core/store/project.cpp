@@ -143,6 +143,11 @@ qint64 Project::itemForKey(const QString &key, qint64 datasetId) const
     return st.step() ? st.columnInt(0) : 0;
 }
 
+QString sqliteVersion()
+{
+    return QString::fromLatin1(sqlite3_libversion());
+}
+
 QByteArray packIds(const std::vector<qint64> &ids)
 {
     static_assert(std::endian::native == std::endian::little, "the project format stores little-endian ids");

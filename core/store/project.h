@@ -58,4 +58,7 @@ private:
 QByteArray packIds(const std::vector<qint64> &ids);
 std::vector<qint64> unpackIds(std::span<const std::byte> blob);
 
+/// The SQLite library's version, e.g. "3.40.1" (for About boxes).
+QString sqliteVersion();
+
 } // namespace orrery
