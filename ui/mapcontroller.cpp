@@ -52,7 +52,6 @@ void MapController::showLayout(const QString &setName, ProjectionMethod method)
     if (!m_session->project() || setName.isEmpty())
         return;
     m_session->setSet(setName);
-    emit layoutRequested(setName, toString(method));
     const QString name = layoutName(setName, method);
     const QList<LayoutInfo> layouts = listLayouts(*m_session->project());
     const bool stored
@@ -68,7 +67,6 @@ void MapController::showStoredLayout(const QString &name)
         ProjectionMethod method;
         if (l.name == name && fromString(l.method, &method)) {
             m_session->setSet(l.setName);
-            emit layoutRequested(l.setName, l.method);
             startLayout(l.setName, name, method, true);
             return;
         }

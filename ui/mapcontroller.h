@@ -62,8 +62,6 @@ signals:
     /// empty name with no points means there is nothing to show.
     void layoutReady(const QString &name, const std::vector<double> &xy, const std::vector<qint64> &ids,
                      bool partial);
-    /// A layout was asked for; layoutReady follows.
-    void layoutRequested(const QString &setName, const QString &method);
     /// New sets or layouts are in the project (the datasets panel reloads); `current` names the
     /// set or layout to show as current there, empty when none.
     void projectUpdated(const QString &current);

@@ -214,7 +214,6 @@ void MapPage::readColours()
 {
     if (m_colourBy == ColourBy::None || !m_project || m_view->pointCount() == 0) {
         m_view->clearColours();
-        emit coloursApplied();
         return;
     }
     const quint64 serial = m_pointsSerial;
@@ -234,7 +233,6 @@ void MapPage::readColours()
             m_view->setValues(std::move(colours.values), colours.valueLabel);
         else
             m_view->clearColours();
-        emit coloursApplied();
     });
     m_runner->start(spec, [path, ids, by](JobRun &job) -> std::any {
         Project project(path);

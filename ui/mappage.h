@@ -60,8 +60,6 @@ signals:
     void itemActivated(qint64 id);
     void itemsSelected(const QList<qint64> &ids);
     void itemHovered(qint64 id); ///< 0 when leaving a point
-    /// The colours of the current points were applied (tests wait for it).
-    void coloursApplied();
 
 private:
     std::vector<qint64> rowsOf(const QList<qint64> &ids) const;

@@ -197,19 +197,16 @@ JobId ProjectSession::startExclusive(JobSpec spec, JobRunner::Work work)
         if (job == id)
             emit jobProgress(done, total);
     });
-    *finished = connect(m_runner, &JobRunner::finished, this,
-                        [this, id, progress, finished](JobId job, JobRunner::Outcome outcome, const QString &message) {
-                            if (job != id)
-                                return;
-                            disconnect(*progress);
-                            disconnect(*finished);
-                            if (m_exclusiveJob == id) {
-                                m_exclusiveJob = 0;
-                                emit busyChanged(false);
-                            }
-                            emit jobFinished(outcome == JobRunner::Outcome::Ready,
-                                             outcome == JobRunner::Outcome::Cancelled, message);
-                        });
+    *finished = connect(m_runner, &JobRunner::finished, this, [this, id, progress, finished](JobId job) {
+        if (job != id)
+            return;
+        disconnect(*progress);
+        disconnect(*finished);
+        if (m_exclusiveJob == id) {
+            m_exclusiveJob = 0;
+            emit busyChanged(false);
+        }
+    });
     emit busyChanged(true);
     emit jobStarted(label);
     return id;

@@ -107,10 +107,9 @@ signals:
     void indexFailed(const QString &setName, const QString &message);
     /// isBusy() changed.
     void busyChanged(bool busy);
-    /// An import or the sample's creation started, progressed or ended.
+    /// An import or the sample's creation started or progressed (importFinished and busyChanged tell its end).
     void jobStarted(const QString &label);
     void jobProgress(qint64 done, qint64 total);
-    void jobFinished(bool ok, bool cancelled, const QString &message);
     /// An import ended; `message` is a summary or the error. lastImport() has the whole result.
     void importFinished(bool ok, bool cancelled, const QString &message);
     void sampleFailed(const QString &message);
