@@ -694,6 +694,7 @@ private Q_SLOTS:
 
     void cancelWithin200ms()
     {
+        ORRERY_TIMING_TEST(cancelWithin200ms);
         EmbeddingSet set;
         set.name = QStringLiteral("random");
         set.dim = 32;

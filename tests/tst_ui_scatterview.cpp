@@ -915,6 +915,7 @@ void TestScatterView::latestGenerationWins()
 
 void TestScatterView::bigDataDoesNotBlock()
 {
+    ORRERY_TIMING_TEST(bigDataDoesNotBlock);
     const Clusters c = makeClusters(2000000, 8, 1.2);
     ScatterView view;
     view.resize(800, 600);
