@@ -26,6 +26,17 @@ inline QString sharedData(const QString &sub = {})
     if (shared.isEmpty() || !QFileInfo::exists(shared))                                                                \
         QSKIP("../shared/data is absent");
 
+/// Marks the test function it opens as asserting on wall-clock time (a cancel within 200 ms, an
+/// event loop that never stalls). tests/CMakeLists.txt finds the marker and runs those functions in
+/// a ctest entry of their own, `<test>-timing`, labelled `timing`, which the asan preset skips; the
+/// main entry sets ORRERY_SKIP_TIMING so that they run once. `function` must be the function's name.
+#define ORRERY_TIMING_TEST(function)                                                                                   \
+    do {                                                                                                               \
+        QVERIFY2(qstrcmp(QTest::currentTestFunction(), #function) == 0, "ORRERY_TIMING_TEST names another test");      \
+        if (qEnvironmentVariableIsSet("ORRERY_SKIP_TIMING"))                                                           \
+            QSKIP("asserts on wall-clock time: runs in the -timing ctest entry");                                      \
+    } while (false)
+
 /// What a run of orrery-cli (ORRERY_CLI) left: exit code (-1 after a crash or a time-out) and output.
 struct Run {
     int exitCode = -1;

@@ -694,6 +694,7 @@ private Q_SLOTS:
 
     void cancelWithin200ms()
     {
+        ORRERY_TIMING_TEST(cancelWithin200ms);
         EmbeddingSet set;
         set.name = QStringLiteral("random");
         set.dim = 32;
@@ -724,7 +725,10 @@ private Q_SLOTS:
         const qint64 caught = clock.elapsed();
         stopper.join();
         QVERIFY(cancelled);
-        QVERIFY(stoppedAt >= 0);
+        // The flag, not something else, stopped the build: it was raised before the build gave up.
+        QVERIFY2(
+            caught >= stoppedAt,
+            qPrintable(QStringLiteral("cancelled at %1 ms, the flag came at %2 ms").arg(caught).arg(stoppedAt.load())));
         qInfo("cancel took effect %lld ms after the flag", caught - stoppedAt);
         QVERIFY2(caught - stoppedAt <= 200, qPrintable(QString::number(caught - stoppedAt)));
     }

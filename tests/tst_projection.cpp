@@ -550,6 +550,7 @@ private Q_SLOTS:
     }
     void cancelWithin200ms()
     {
+        ORRERY_TIMING_TEST(cancelWithin200ms);
         QFETCH(int, method);
         QFETCH(bool, duringFit);
         // 30,000 rows take the HNSW path to their neighbours; 3,000 reach the optimisation soon.

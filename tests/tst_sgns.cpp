@@ -412,6 +412,7 @@ private Q_SLOTS:
 
     void cancelStopsWithin200ms()
     {
+        ORRERY_TIMING_TEST(cancelStopsWithin200ms);
         const Corpus c = genreCorpus(1000, 20000, 50, 5);
         std::atomic_bool stop{false};
         std::atomic<qint64> progressCalls{0};

@@ -399,6 +399,7 @@ void TestUiMainWindow::importError()
 
 void TestUiMainWindow::cancelImport()
 {
+    ORRERY_TIMING_TEST(cancelImport);
     const QString mpd = m_dir.filePath(QStringLiteral("big-mpd"));
     io::SynthOptions synth;
     // Big enough that reading it takes seconds (a debug build reads ~1,000 playlists a second);

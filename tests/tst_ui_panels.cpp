@@ -147,6 +147,7 @@ QString TestUiPanels::copy(const QString &name)
 
 void TestUiPanels::runnerConcurrentAndProgress()
 {
+    ORRERY_TIMING_TEST(runnerConcurrentAndProgress);
     JobRunner runner;
     JobsModel model(&runner);
     Tester tester(&model, Tester::FailureReportingMode::QtTest);
@@ -194,6 +195,7 @@ void TestUiPanels::runnerConcurrentAndProgress()
 
 void TestUiPanels::runnerCancel()
 {
+    ORRERY_TIMING_TEST(runnerCancel);
     JobRunner runner;
     JobSpec spec;
     spec.label = QStringLiteral("long");
@@ -314,6 +316,7 @@ void TestUiPanels::runnerFailureAndContext()
 
 void TestUiPanels::jobsPanelCancelButton()
 {
+    ORRERY_TIMING_TEST(jobsPanelCancelButton);
     JobRunner runner;
     JobsPanel panel(&runner);
     panel.resize(600, 200);
@@ -760,6 +763,7 @@ void TestUiPanels::playlistSongsAndNeighbours()
 
 void TestUiPanels::cancelMapWithinDeadline()
 {
+    ORRERY_TIMING_TEST(cancelMapWithinDeadline);
     const QString path = copy(QStringLiteral("cancel-map.orrery"));
     MainWindow window;
     QVERIFY(window.openProject(path));
@@ -844,6 +848,7 @@ void TestUiPanels::exportSelectionJson()
 
 void TestUiPanels::responsiveWhileComputing()
 {
+    ORRERY_TIMING_TEST(responsiveWhileComputing);
     // The event loop keeps turning while item2vec trains and UMAP converges (partial layouts
     // arriving): a 5 ms timer measures every gap between its ticks.
     const QString path = copy(QStringLiteral("responsive.orrery"));

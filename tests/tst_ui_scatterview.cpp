@@ -915,6 +915,7 @@ void TestScatterView::latestGenerationWins()
 
 void TestScatterView::bigDataDoesNotBlock()
 {
+    ORRERY_TIMING_TEST(bigDataDoesNotBlock);
     const Clusters c = makeClusters(2000000, 8, 1.2);
     ScatterView view;
     view.resize(800, 600);
@@ -1031,6 +1032,58 @@ void TestScatterView::picture()
     for (size_t i = 0; i < labels.size(); ++i)
         for (size_t j = i + 1; j < labels.size(); ++j)
             QVERIFY(!labels[i].intersects(labels[j]));
+    // What the picture shows. Background: the palette's base wherever the layout put nothing (the
+    // middle of the ring of clusters, which no path segment or label crosses).
+    QCOMPARE(image.size(), QSize(1200, 800));
+    const QRgb bg = view.palette().color(QPalette::Base).rgb();
+    const QPoint empty = view.mapToScreen(QPointF(1.5, 0)).toPoint();
+    QCOMPARE(countDifferent(image, QRect(empty - QPoint(20, 20), QSize(41, 41)), bg), 0);
+    // Points: a pixel at or next to every 500th row's layout position is not background (but for a
+    // few under the overlays: the path's white casing, the labels' boxes).
+    int missing = 0;
+    for (qint64 r = 0; r < n; r += 500) {
+        const QPoint s = view.mapToScreen(QPointF(c.xy[size_t(2 * r)], c.xy[size_t(2 * r + 1)])).toPoint();
+        missing += image.rect().contains(s) && countDifferent(image, QRect(s - QPoint(1, 1), QSize(3, 3)), bg) == 0;
+    }
+    QVERIFY2(missing <= n / 500 / 50,
+             qPrintable(QStringLiteral("%1 of %2 sampled points left no mark").arg(missing).arg(n / 500)));
+    // Colours: around each cluster's centre most pixels away from the overlays (labels, and the
+    // rings and markers of the selected, neighbouring, highlighted and path rows) are nearest to that
+    // cluster's category colour among the eight and the background.
+    std::vector<QPointF> marked;
+    for (const auto *rows : {&neighbours, &path})
+        for (const qint64 r : *rows)
+            marked.push_back(view.mapToScreen(view.position(r)));
+    for (const qint64 r : {centre, near[300].second, near[2000].second, near[5000].second})
+        marked.push_back(view.mapToScreen(view.position(r)));
+    const auto overlaid = [&](QPoint at) {
+        return std::any_of(labels.begin(), labels.end(), [&](const QRectF &l) { return l.contains(at); })
+            || std::any_of(marked.begin(), marked.end(), [&](QPointF m) { return QLineF(m, at).length() < 12; });
+    };
+    const auto nearestColour = [&](QRgb pixel) {
+        int best = -1, bestDistance = channelDistance(pixel, bg);
+        for (int k = 0; k < 8; ++k)
+            if (const int d = channelDistance(pixel, ScatterView::categoryColour(k)); d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        return best;
+    };
+    for (int k = 0; k < 8; ++k) {
+        const QPoint s = view.mapToScreen(c.centres[size_t(k)]).toPoint();
+        int own = 0, counted = 0;
+        for (int dy = -24; dy <= 24; ++dy)
+            for (int dx = -24; dx <= 24; ++dx) {
+                const QPoint at = s + QPoint(dx, dy);
+                if (overlaid(at))
+                    continue;
+                ++counted;
+                own += nearestColour(image.pixel(at)) == k;
+            }
+        QVERIFY2(counted > 300 && own > counted * 3 / 4,
+                 qPrintable(QStringLiteral("%1: %2 of %3 pixels in its colour").arg(genres[k]).arg(own).arg(counted)));
+    }
+
     const QString out = qEnvironmentVariable("ORRERY_MAP_PNG");
     if (!out.isEmpty()) {
         const auto variant = [&](const char *suffix) {

@@ -5,6 +5,8 @@
 #include "store/project.h"
 #include "testutil.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -204,6 +206,9 @@ private slots:
     void npyWithMetadata();
     void npyFolderMakesOneSetPerFile();
     void sameWordIsOneItemAcrossDatasets();
+    void projectorWordsServeAsWordVectors();
+    void projectorOneColumnHeadedWord();
+    void embedSaysHowToLinkWords();
     void badInput_data();
     void badInput();
     void reportsProgressAndCancels();
@@ -571,6 +576,112 @@ void TestVectors::sameWordIsOneItemAcrossDatasets()
     QCOMPARE(project.itemForKey(QStringLiteral("king"), a.datasetId),
              project.itemForKey(QStringLiteral("king"), b.datasetId));
     QCOMPARE(count(project, "item"), 5);
+}
+
+void TestVectors::projectorWordsServeAsWordVectors()
+{
+    // Projector tensors whose metadata heads its key column "word" are word vectors: their rows are
+    // the text dataset's words, so pooling the documents from them finds those words.
+    using test::cli;
+    const QString root = fixture(QStringLiteral("projector-words"));
+    const QString project = newProjectPath();
+    test::Run r = cli({QStringLiteral("import"), project, root + QStringLiteral("/docs"), QStringLiteral("--dataset"),
+                       QStringLiteral("docs")},
+                      60000);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.out.startsWith("imported \"docs\" (text, 1 file): 4 documents of 23 words (14 distinct words); "
+                              "18 items new to the project, documents and words together; "),
+             r.out.constData());
+    r = cli({QStringLiteral("import"), project, root + QStringLiteral("/vectors"), QStringLiteral("--dataset"),
+             QStringLiteral("wv")},
+            60000);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    // Six of the seven words are the documents' own; only "violin" is new.
+    QVERIFY2(r.out.startsWith("imported \"wv\" (vectors, 1 file): 7 vectors; 1 item new to the project, the other "
+                              "vectors belong to items the project had; "),
+             r.out.constData());
+    {
+        Project p(project);
+        const qint64 docs = p.datasetId(QStringLiteral("docs")), wv = p.datasetId(QStringLiteral("wv"));
+        const StoredSet set = onlySet(p, wv);
+        QCOMPARE(set.kind, int(ItemKind::Word));
+        QCOMPARE(keysOf(p, {set.ids[0], set.ids[6]}), (QStringList {QStringLiteral("goal"), QStringLiteral("violin")}));
+        QCOMPARE(set.ids[0], p.itemForKey(QStringLiteral("goal"), docs));
+        QCOMPARE(itemKind(p, set.ids[0]), qint64(ItemKind::Word));
+        // The other columns describe a word the vectors bring; the documents' words stay as they were.
+        QCOMPARE(itemText(p, set.ids[6], "attrs"), QStringLiteral(R"({"count":"3"})"));
+    }
+    r = cli({QStringLiteral("embed"), project, QStringLiteral("--dataset"), QStringLiteral("docs"),
+             QStringLiteral("--method"), QStringLiteral("mean"), QStringLiteral("--from"), QStringLiteral("wv"),
+             QStringLiteral("--json")},
+            60000);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject summary = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(summary.value(u"rows").toInteger(), 4);
+    // Known: team, goal; match, team; phone, chip; screen, phone. The other 15 words have no vector.
+    QCOMPARE(summary.value(u"stats").toObject().value(u"unknown_items").toInteger(), 15);
+}
+
+void TestVectors::projectorOneColumnHeadedWord()
+{
+    // One column whose first line is "word" and one line more than there are vectors: a header, so
+    // the keys are words, the same items as word2vec's. With as many lines as vectors, "word" is the
+    // first key, as the Projector reads one column.
+    Project project(newProjectPath());
+    io::ImportOptions text;
+    text.dataset = QStringLiteral("text");
+    const io::ImportResult a = importInto(project, {fixture(QStringLiteral("vectors/word2vec.txt"))}, text);
+    QVERIFY2(a.ok, qPrintable(a.error));
+    const QString headed = m_tmp.filePath(QStringLiteral("headed"));
+    writeFile(headed + QStringLiteral("/vectors.tsv"), "1\t2\n3\t4\n5\t6\n");
+    writeFile(headed + QStringLiteral("/metadata.tsv"), "word\nking\nqueen\nprince\n");
+    const io::ImportResult b = importInto(project, {headed});
+    QVERIFY2(b.ok, qPrintable(b.error));
+    const StoredSet words = onlySet(project, b.datasetId);
+    QCOMPARE(words.kind, int(ItemKind::Word));
+    QCOMPARE(keysOf(project, words.ids),
+             (QStringList {QStringLiteral("king"), QStringLiteral("queen"), QStringLiteral("prince")}));
+    QCOMPARE(words.ids[0], project.itemForKey(QStringLiteral("king"), a.datasetId));
+    QCOMPARE(b.stats.newItems, 1); // prince
+
+    const QString keyed = m_tmp.filePath(QStringLiteral("keyed"));
+    writeFile(keyed + QStringLiteral("/vectors.tsv"), "1\t2\n3\t4\n5\t6\n");
+    writeFile(keyed + QStringLiteral("/metadata.tsv"), "word\nking\nqueen\n");
+    const io::ImportResult c = importInto(project, {keyed});
+    QVERIFY2(c.ok, qPrintable(c.error));
+    const StoredSet rows = onlySet(project, c.datasetId);
+    QCOMPARE(rows.kind, int(ItemKind::Vector));
+    QCOMPARE(keysOf(project, rows.ids),
+             (QStringList {QStringLiteral("word"), QStringLiteral("king"), QStringLiteral("queen")}));
+    QVERIFY(rows.ids[1] != words.ids[0]);
+}
+
+void TestVectors::embedSaysHowToLinkWords()
+{
+    // The same vectors keyed under another header are unlinked rows: none of the words is found,
+    // and the message says which files would serve as word vectors.
+    using test::cli;
+    const QString root = fixture(QStringLiteral("projector-words"));
+    const QString dir = m_tmp.filePath(QStringLiteral("unlinked"));
+    writeFile(dir + QStringLiteral("/vectors.tsv"), test::fileBytes(root + QStringLiteral("/vectors/vectors.tsv")));
+    writeFile(dir + QStringLiteral("/metadata.tsv"),
+              test::fileBytes(root + QStringLiteral("/vectors/metadata.tsv")).replace("word\tcount", "Name\tcount"));
+    const QString project = newProjectPath();
+    test::Run r = cli({QStringLiteral("import"), project, root + QStringLiteral("/docs"), QStringLiteral("--dataset"),
+                       QStringLiteral("docs")},
+                      60000);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = cli({QStringLiteral("import"), project, dir}, 60000);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.out.contains("7 vectors; 7 items new to the project, one per vector; "), r.out.constData());
+    r = cli({QStringLiteral("embed"), project, QStringLiteral("--dataset"), QStringLiteral("docs"),
+             QStringLiteral("--method"), QStringLiteral("mean"), QStringLiteral("--from"), QStringLiteral("unlinked")},
+            60000);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains("none of the words of \"docs\" has a vector in \"unlinked\"; vectors serve as word vectors "
+                            "when imported from word2vec, GloVe or fastText files"),
+             r.err.constData());
+    QVERIFY2(r.err.contains("Projector tensors whose metadata.tsv heads its key column \"word\""), r.err.constData());
 }
 
 void TestVectors::badInput_data()

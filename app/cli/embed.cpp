@@ -137,8 +137,15 @@ int runEmbed(const QStringList &args)
             if (!corpus.tokens.empty()
                 && set.stats.value(QStringLiteral("unknown_items")).toInteger() == qint64(corpus.tokens.size())) {
                 endProgress();
-                err(QStringLiteral("%1: none of the items of \"%2\" has a vector in \"%3\"\n")
-                        .arg(path, datasetName, items.name));
+                if (info.kind == DatasetKind::Documents)
+                    err(QStringLiteral("%1: none of the words of \"%2\" has a vector in \"%3\"; vectors serve as word "
+                                       "vectors when imported from word2vec, GloVe or fastText files (a word, then its "
+                                       "values, on each line) or from Projector tensors whose metadata.tsv heads its "
+                                       "key column \"word\"\n")
+                            .arg(path, datasetName, items.name));
+                else
+                    err(QStringLiteral("%1: none of the items of \"%2\" has a vector in \"%3\"\n")
+                            .arg(path, datasetName, items.name));
                 return InputError;
             }
         } else if (method == u"mbat") {

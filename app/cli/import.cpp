@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include "io/importer.h"
+#include "io/importsummary.h"
 #include "store/project.h"
 
 #include <QJsonArray>
@@ -63,18 +64,7 @@ int runImport(const QStringList &args)
                                 {QStringLiteral("seconds"), s.seconds}};
             out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
         } else {
-            out(QStringLiteral("imported \"%1\" (%2): %3 files, %4 items (%5 new), %6 sequences, %7 entries, %8 tag links, "
-                               "%9 vectors, %10 skipped in %11 s\n")
-                    .arg(r.datasetName, io::toString(r.format))
-                    .arg(s.files)
-                    .arg(s.datasetItems)
-                    .arg(s.newItems)
-                    .arg(s.sequences)
-                    .arg(s.entries)
-                    .arg(s.tags)
-                    .arg(s.vectors)
-                    .arg(s.skipped)
-                    .arg(s.seconds, 0, 'f', 2));
+            out(io::describeImport(r) + u'\n');
         }
         return Ok;
     });

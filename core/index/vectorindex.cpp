@@ -573,13 +573,6 @@ double VectorIndex::recallOn(const RecallSample &sample, int threads, JobContext
     return std::accumulate(perQuery.begin(), perQuery.end(), 0.0) / double(perQuery.size());
 }
 
-double VectorIndex::measureRecall(int k, int queries, quint64 seed, int threads, JobContext &job) const
-{
-    if (!m_graph || count() < 2)
-        return 1.0;
-    return recallOn(makeSample(k, queries, seed, threads, job), threads, job);
-}
-
 std::vector<std::vector<Neighbour>> exactSearch(const EmbeddingSet &set, const RowMatrixXf &queries, int k,
                                                 Metric metric, int threads, JobContext &job)
 {

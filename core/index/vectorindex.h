@@ -161,11 +161,6 @@ public:
     /// similarities are cosines under Metric::Cosine (the kNN graph t-SNE and UMAP start from).
     Neighbours allRows(int k, int threads, JobContext &job) const;
 
-    /// Recall@k of the index at its current ef against exact search, on `queries` rows sampled
-    /// with `seed` (each query's own row excluded on both sides; ties at the k-th similarity
-    /// count as hits). Runs on `threads` threads.
-    double measureRecall(int k, int queries, quint64 seed, int threads, JobContext &job) const;
-
 private:
     struct Graph;
     struct RecallSample;

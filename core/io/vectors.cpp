@@ -247,7 +247,7 @@ bool isLabelColumn(std::string_view name)
 struct Metadata {
     QString path;
     QByteArray bytes; ///< the views below point into it
-    std::vector<std::string> header; ///< empty for one column
+    std::vector<std::string> header; ///< empty for one column (unless keysAreWords took its first row)
     std::vector<bool> label; ///< per column: also a class label
     int columns = 1;
     std::vector<std::string_view> cells; ///< rows x columns
@@ -333,7 +333,7 @@ QString rowCountMessage(const QString &vectorsPath, qint64 vectors, const Metada
 /// the other columns) or by its row number. False when it was a duplicate and skipped;
 /// `wherePath` and `line` locate the row for that warning.
 bool keepVectorRow(Collector &rows, ImportWriter &out, const Metadata *meta, qint64 row, const QString &wherePath,
-                   qint64 line, std::string &attrs)
+                   qint64 line, std::string &attrs, bool words = false)
 {
     std::string number;
     std::string_view key;
@@ -359,7 +359,9 @@ bool keepVectorRow(Collector &rows, ImportWriter &out, const Metadata *meta, qin
         key = number;
     }
     ItemFields f;
-    f.kind = ItemKind::Vector;
+    f.kind = words ? ItemKind::Word : ItemKind::Vector;
+    if (words)
+        f.identity = key; // as word2vec and GloVe rows: the same item as the word in a text dataset
     f.key = key;
     f.title = key;
     f.attrs = attrs;
@@ -383,6 +385,29 @@ bool keepVectorRow(Collector &rows, ImportWriter &out, const Metadata *meta, qin
 // ---------------------------------------------------------------------------------------
 // vectors.tsv (TensorFlow Projector)
 
+/// Whether the metadata's keys are words: its key column is headed `word`, as the Projector's word
+/// vector exports write it. A single column headed `word` is taken as a header (against the
+/// Projector's rule) only when the tensors hold one row fewer than it; the header row is dropped.
+bool keysAreWords(Metadata &meta, std::string_view tensors)
+{
+    const auto isWord = [](std::string_view s) { return qs(trimmed(s)).compare(u"word", Qt::CaseInsensitive) == 0; };
+    if (meta.columns > 1)
+        return isWord(meta.header.front());
+    if (meta.rows() == 0 || !isWord(meta.cell(0, 0)))
+        return false;
+    qint64 vectors = 0;
+    LineReader lines(tensors);
+    std::string_view line;
+    while (lines.next(&line))
+        vectors += !trimmed(line).empty();
+    if (vectors != meta.rows() - 1)
+        return false;
+    meta.header.emplace_back(meta.cell(0, 0));
+    meta.cells.erase(meta.cells.begin());
+    meta.lines.erase(meta.lines.begin());
+    return true;
+}
+
 void readProjector(const QString &path, ImportWriter &out)
 {
     const std::unique_ptr<Metadata> meta = siblingMetadata(path);
@@ -390,7 +415,8 @@ void readProjector(const QString &path, ImportWriter &out)
     const std::string_view data = file.view();
     requireUtf8(path, data);
 
-    Collector rows(out, path, ItemKind::Vector);
+    const bool words = meta && keysAreWords(*meta, data);
+    Collector rows(out, path, words ? ItemKind::Word : ItemKind::Vector);
     LineReader lines(data);
     std::string_view line;
     std::string attrs;
@@ -431,7 +457,7 @@ void readProjector(const QString &path, ImportWriter &out)
         if (n != dim)
             fail(path, lineNo, 0, QStringLiteral("expected %1 values, found %2").arg(dim).arg(n));
         if (meta)
-            keepVectorRow(rows, out, meta.get(), row, meta->path, meta->lines[size_t(row)], attrs);
+            keepVectorRow(rows, out, meta.get(), row, meta->path, meta->lines[size_t(row)], attrs, words);
         else
             keepVectorRow(rows, out, nullptr, row, path, lineNo, attrs);
         ++row;

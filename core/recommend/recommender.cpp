@@ -271,17 +271,6 @@ qint64 Recommender::popularity(qint64 itemId) const
     return slot < 0 ? 0 : m_count[size_t(slot)];
 }
 
-std::vector<std::pair<qint64, float>> Recommender::cooccurrenceOf(qint64 itemId) const
-{
-    std::vector<std::pair<qint64, float>> out;
-    const qint32 slot = slotOf(itemId);
-    if (slot < 0)
-        return out;
-    for (qint64 o = m_coocOffsets[size_t(slot)]; o < m_coocOffsets[size_t(slot) + 1]; ++o)
-        out.emplace_back(m_ids[size_t(m_coocSlot[size_t(o)])], m_coocSim[size_t(o)]);
-    return out;
-}
-
 Recommender::Query Recommender::prepare(const RecommendRequest &request) const
 {
     Query q;

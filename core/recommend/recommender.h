@@ -130,8 +130,6 @@ public:
     int dim() const { return m_dim; }
     bool hasVectors() const { return m_dim > 0; }
     qint64 popularity(qint64 itemId) const;
-    /// The co-occurrence neighbours of an item (slot order is internal): (item id, similarity).
-    std::vector<std::pair<qint64, float>> cooccurrenceOf(qint64 itemId) const;
 
 private:
     struct Query;
