@@ -388,7 +388,7 @@ void MainWindow::importFinished(bool ok, bool cancelled, const QString &message)
         m_searchDock->reloadFilter();
         QString line = message;
         if (r.stats.skipped) {
-            line += tr("; %1 bad records skipped (see Import Problems)").arg(formatCount(r.stats.skipped));
+            line += tr(" (see Import Problems)");
             m_problemsDock->addImport(sources, {}, r.stats.warnings);
         }
         showMessage(line + tr(". Map ▸ Compute Map lays it out."), 15000);

@@ -4,6 +4,7 @@
 
 #include "index/vectorindex.h"
 #include "io/exporter.h"
+#include "io/importsummary.h"
 #include "io/sample.h"
 #include "store/embeddingsets.h"
 #include "store/project.h"
@@ -12,7 +13,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
-#include <QLocale>
 
 namespace orrery::ui {
 
@@ -259,14 +259,14 @@ void ProjectSession::importEnded(io::ImportResult result, const QString &sources
     m_lastImportSources = sources;
     const io::ImportResult &r = m_lastImport;
     QString message;
-    if (r.ok)
-        message = tr("Imported “%1”: %2 items, %3 sequences in %4 s")
-                      .arg(r.datasetName, formatCount(r.stats.datasetItems), formatCount(r.stats.sequences),
-                           QLocale().toString(r.stats.seconds, 'f', 1));
-    else if (r.cancelled)
+    if (r.ok) {
+        message = io::describeImport(r);
+        message[0] = message[0].toUpper();
+    } else if (r.cancelled) {
         message = tr("Import cancelled; the project is unchanged.");
-    else
+    } else {
         message = r.error;
+    }
     emit importFinished(r.ok, r.cancelled, message);
 }
 
