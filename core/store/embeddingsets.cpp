@@ -1,6 +1,7 @@
 #include "store/embeddingsets.h"
 
 #include "store/project.h"
+#include "store/sqlite.h"
 
 #include <QJsonDocument>
 
@@ -114,6 +115,21 @@ EmbeddingSet loadEmbeddingSet(Project &project, const QString &name)
     set.rotation = fromBlob<float>(st.columnBlob(11));
     set.stats = QJsonDocument::fromJson(st.columnText(12).toUtf8()).object();
     return set;
+}
+
+std::vector<qint64> embeddingSetIds(Project &project, qint64 setId, qint64 *datasetId)
+{
+    sql::Statement st(project.db(), "SELECT ids, coalesce(dataset_id, 0) FROM embedding_set WHERE id = ?");
+    st.bind(1, setId);
+    std::vector<qint64> ids;
+    qint64 dataset = 0;
+    if (st.step()) {
+        ids = unpackIds(st.columnBlob(0));
+        dataset = st.columnInt(1);
+    }
+    if (datasetId)
+        *datasetId = dataset;
+    return ids;
 }
 
 } // namespace orrery
