@@ -2,6 +2,7 @@
 
 #include "io/importer.h"
 #include "store/project.h"
+#include "store/sqlite.h"
 
 #include <QCryptographicHash>
 #include <QDir>

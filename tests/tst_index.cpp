@@ -410,6 +410,111 @@ private Q_SLOTS:
         }
     }
 
+    void loadOrBuildSavesAsAsked_data()
+    {
+        QTest::addColumn<int>("save");
+        QTest::addColumn<bool>("graph");
+        QTest::addColumn<QString>("stored"); ///< the index_blob kind afterwards, or empty
+        QTest::newRow("never, graph") << int(SaveBuilt::Never) << true << QString();
+        QTest::newRow("never, exact") << int(SaveBuilt::Never) << false << QString();
+        QTest::newRow("always, graph") << int(SaveBuilt::Always) << true << QStringLiteral("hnsw");
+        QTest::newRow("always, exact") << int(SaveBuilt::Always) << false << QStringLiteral("exact");
+        QTest::newRow("graph only, graph") << int(SaveBuilt::GraphOnly) << true << QStringLiteral("hnsw");
+        QTest::newRow("graph only, exact") << int(SaveBuilt::GraphOnly) << false << QString();
+    }
+
+    void loadOrBuildSavesAsAsked()
+    {
+        QFETCH(int, save);
+        QFETCH(bool, graph);
+        QFETCH(QString, stored);
+        QTemporaryDir dir;
+        Project p(dir.filePath(QStringLiteral("a.orrery")));
+        EmbeddingSet set = clusteredSet(800, 16, 8, 21);
+        saveEmbeddingSet(p, set);
+        IndexOptions options;
+        options.exactThreshold = graph ? 0 : 20000;
+        options.recallQueries = 100;
+        options.efConstruction = 48;
+        JobContext job;
+        bool built = false;
+        int announced = 0;
+        const VectorIndex index = VectorIndex::loadOrBuild(p, set, Metric::Cosine, options, SaveBuilt(save), job,
+                                                           &built, [&] { ++announced; });
+        QVERIFY(built);
+        QCOMPARE(announced, 1);
+        QCOMPARE(index.isExact(), !graph);
+        QCOMPARE(index.count(), set.count());
+        sql::Statement st(p.db(), "SELECT count(*), coalesce(min(kind), '') FROM index_blob WHERE set_id = ?");
+        st.bind(1, set.id);
+        QVERIFY(st.step());
+        QCOMPARE(st.columnInt(0), stored.isEmpty() ? 0 : 1);
+        QCOMPARE(st.columnText(1), stored);
+        QCOMPARE(VectorIndex::load(p, set, Metric::Cosine).has_value(), !stored.isEmpty());
+    }
+
+    void loadOrBuildLoadsAStoredIndexAndHonoursTheMetric()
+    {
+        QTemporaryDir dir;
+        Project p(dir.filePath(QStringLiteral("a.orrery")));
+        EmbeddingSet set = clusteredSet(900, 16, 10, 23);
+        saveEmbeddingSet(p, set);
+        IndexOptions options;
+        options.exactThreshold = 0;
+        options.recallQueries = 100;
+        options.efConstruction = 48;
+        JobContext job;
+        const VectorIndex first = VectorIndex::build(set, options, job);
+        first.save(p);
+
+        // Stored: loaded as it is, however the options differ, and nothing is built or written.
+        IndexOptions other = options;
+        other.exactThreshold = 20000; // would build an exact index
+        other.M = 4;
+        bool built = true;
+        int announced = 0;
+        const VectorIndex loaded = VectorIndex::loadOrBuild(p, set, Metric::Cosine, other, SaveBuilt::Always, job,
+                                                            &built, [&] { ++announced; });
+        QVERIFY(!built);
+        QCOMPARE(announced, 0);
+        QVERIFY(!loaded.isExact());
+        QCOMPARE(loaded.ef(), first.ef());
+        for (qint64 r = 0; r < set.count(); r += 97)
+            QVERIFY(sameResults(loaded.ofItem(set.ids[size_t(r)], 10), first.ofItem(set.ids[size_t(r)], 10)));
+        // Any metric: the stored cosine one.
+        QVERIFY(VectorIndex::loadOrBuild(p, set, std::nullopt, other, SaveBuilt::Never, job, &built).metric()
+                == Metric::Cosine);
+        QVERIFY(!built);
+
+        // An L2 index is not the cosine one: built with L2 although the options say cosine, and stored beside it.
+        const VectorIndex euclid = VectorIndex::loadOrBuild(p, set, Metric::L2, other, SaveBuilt::Always, job, &built);
+        QVERIFY(built);
+        QVERIFY(euclid.metric() == Metric::L2);
+        QVERIFY(euclid.isExact()); // other's threshold
+        QVERIFY(VectorIndex::load(p, set, Metric::L2));
+        QVERIFY(VectorIndex::load(p, set, Metric::Cosine));
+        QVERIFY(VectorIndex::loadOrBuild(p, set, Metric::L2, options, SaveBuilt::Never, job, &built).metric()
+                == Metric::L2);
+        QVERIFY(!built);
+
+        // No metric asked for and none stored: the options' metric.
+        EmbeddingSet fresh = clusteredSet(300, 8, 4, 29);
+        fresh.name = QStringLiteral("fresh");
+        saveEmbeddingSet(p, fresh);
+        IndexOptions l2 = other;
+        l2.metric = Metric::L2;
+        QVERIFY(VectorIndex::loadOrBuild(p, fresh, std::nullopt, l2, SaveBuilt::Never, job, &built).metric()
+                == Metric::L2);
+        QVERIFY(built);
+        QVERIFY(!VectorIndex::load(p, fresh));
+
+        // A set that was never stored (no id) is built and cannot be saved unless asked not to.
+        EmbeddingSet bare = clusteredSet(200, 8, 4, 31);
+        QVERIFY(VectorIndex::loadOrBuild(p, bare, std::nullopt, other, SaveBuilt::Never, job, &built).isExact());
+        QVERIFY(built);
+        QVERIFY_THROWS_EXCEPTION(Error, VectorIndex::loadOrBuild(p, bare, std::nullopt, other, SaveBuilt::Always, job));
+    }
+
     void sideFilesGoWithTheirSet()
     {
         JobContext job;

@@ -5,17 +5,18 @@
 #include "testutil.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
+#include "base/random.h"
 #include "embed/sgns.h"
 #include "eval/recsys.h"
 #include "io/playlistwriter.h"
 #include "io/queryline.h"
-#include "base/random.h"
 #include "recommend/attention.h"
 #include "recommend/cooccurrence.h"
 #include "recommend/playlistknn.h"
 #include "recommend/recommender.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
+#include "store/items.h"
 
 #include <QFileInfo>
 #include <QJsonArray>

@@ -1,38 +1,9 @@
 #include "itemmodel.h"
 
-#include "store/project.h"
+#include "base/error.h"
+#include "store/itempages.h"
 
 namespace orrery::ui {
-
-namespace {
-
-// Sequences' own items (playlists) are left out, as DatasetInfo::items leaves them out.
-constexpr const char *allPage = R"sql(
-    SELECT i.id, i.kind, di.key, i.title, i.artist, i.album
-    FROM dataset_item di JOIN item i ON i.id = di.item_id
-    WHERE di.dataset_id = ?1 AND di.item_id > ?2 AND i.kind <> 5
-    ORDER BY di.item_id LIMIT ?3)sql";
-
-constexpr const char *allCount = R"sql(
-    SELECT count(*) FROM dataset_item di JOIN item i ON i.id = di.item_id
-    WHERE di.dataset_id = ?1 AND i.kind <> 5)sql";
-
-// Keyset paging on the FTS rowid keeps each page as cheap as the first.
-constexpr const char *searchPage = R"sql(
-    SELECT i.id, i.kind, di.key, i.title, i.artist, i.album
-    FROM item_fts
-    JOIN dataset_item di ON di.dataset_id = ?1 AND di.item_id = item_fts.rowid
-    JOIN item i ON i.id = item_fts.rowid
-    WHERE item_fts MATCH ?4 AND item_fts.rowid > ?2 AND i.kind <> 5
-    ORDER BY item_fts.rowid LIMIT ?3)sql";
-
-constexpr const char *searchCount = R"sql(
-    SELECT count(*) FROM item_fts
-    JOIN dataset_item di ON di.dataset_id = ?1 AND di.item_id = item_fts.rowid
-    JOIN item i ON i.id = item_fts.rowid
-    WHERE item_fts MATCH ?2 AND i.kind <> 5)sql";
-
-} // namespace
 
 ItemModel::ItemModel(QObject *parent) : QAbstractTableModel(parent) { }
 
@@ -101,32 +72,12 @@ void ItemModel::restart()
 
 qint64 ItemModel::count() const
 {
-    sql::Statement st(m_project->db(), m_fts.isEmpty() ? allCount : searchCount);
-    st.bind(1, m_datasetId);
-    if (!m_fts.isEmpty())
-        st.bind(2, m_fts);
-    return st.step() ? st.columnInt(0) : 0;
+    return itemCount(*m_project, m_datasetId, m_fts);
 }
 
-std::vector<ItemModel::Row> ItemModel::page() const
+std::vector<ItemRow> ItemModel::page() const
 {
-    sql::Statement st(m_project->db(), m_fts.isEmpty() ? allPage : searchPage);
-    st.bind(1, m_datasetId).bind(2, m_rows.empty() ? qint64(0) : m_rows.back().id).bind(3, qint64(PageSize));
-    if (!m_fts.isEmpty())
-        st.bind(4, m_fts);
-    std::vector<Row> rows;
-    rows.reserve(PageSize);
-    while (st.step()) {
-        Row row;
-        row.id = st.columnInt(0);
-        row.kind = ItemKind(st.columnInt(1));
-        row.key = st.columnText(2);
-        row.title = st.columnText(3);
-        row.artist = st.columnText(4);
-        row.album = st.columnText(5);
-        rows.push_back(std::move(row));
-    }
-    return rows;
+    return itemPage(*m_project, m_datasetId, m_fts, m_rows.empty() ? qint64(0) : m_rows.back().id, PageSize);
 }
 
 bool ItemModel::canFetchMore(const QModelIndex &parent) const
@@ -140,7 +91,7 @@ void ItemModel::fetchMore(const QModelIndex &parent)
     // ask again once laid out): nested inserts would reach other listeners mid-change.
     if (parent.isValid() || m_exhausted || m_notifying)
         return;
-    std::vector<Row> rows;
+    std::vector<ItemRow> rows;
     try {
         rows = page();
     } catch (const Error &e) {
@@ -174,7 +125,7 @@ QVariant ItemModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Row &row = m_rows[size_t(index.row())];
+    const ItemRow &row = m_rows[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole:
     case Qt::ToolTipRole:

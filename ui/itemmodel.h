@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/types.h"
+#include "store/itempages.h"
 
 #include <QAbstractTableModel>
 
@@ -60,21 +61,15 @@ signals:
     void failed(const QString &message);
 
 private:
-    struct Row {
-        qint64 id = 0;
-        ItemKind kind = ItemKind::Track;
-        QString key, title, artist, album;
-    };
-
     void restart();
-    std::vector<Row> page() const;
+    std::vector<ItemRow> page() const;
     qint64 count() const;
 
     const Project *m_project = nullptr;
     qint64 m_datasetId = 0;
     QString m_search;
     QString m_fts;
-    std::vector<Row> m_rows;
+    std::vector<ItemRow> m_rows;
     qint64 m_datasetTotal = -1; ///< the caller's count of all items, or -1
     qint64 m_total = 0;
     bool m_exhausted = true;

@@ -172,15 +172,11 @@ void ProjectSession::loadIndex(const QString &setName)
     m_indexJobs.insert(setName, m_runner->start(spec, [projectPath, setName](JobRun &job) -> std::any {
         Project project(projectPath);
         const EmbeddingSet set = loadEmbeddingSet(project, setName);
-        if (std::optional<VectorIndex> stored = VectorIndex::load(project, set, Metric::Cosine))
-            return std::shared_ptr<const VectorIndex>(std::make_shared<VectorIndex>(std::move(*stored)));
         IndexOptions options;
         options.recallQueries = set.count() > options.exactThreshold ? 200 : 0;
-        VectorIndex index = VectorIndex::build(set, options, job);
         // Small sets search exactly and build in milliseconds; a graph is worth keeping.
-        if (!index.isExact())
-            index.save(project);
-        return std::shared_ptr<const VectorIndex>(std::make_shared<VectorIndex>(std::move(index)));
+        return std::make_shared<const VectorIndex>(
+            VectorIndex::loadOrBuild(project, set, Metric::Cosine, options, SaveBuilt::GraphOnly, job));
     }));
 }
 

@@ -5,6 +5,7 @@
 #include "projectsession.h"
 #include "uiutil.h"
 
+#include "store/filters.h"
 #include "store/project.h"
 #include "store/search.h"
 
@@ -198,8 +199,9 @@ void SearchDock::applyFilter(int row)
         return;
     }
     try {
-        const std::vector<qint64> ids = what[0] == u"dataset" ? itemsOfDataset(*project, what[1].toLongLong())
-                                                              : itemsWithTag(*project, what[0], what[1]);
+        std::vector<qint64> ids = what[0] == u"dataset" ? itemsInDataset(*project, what[1].toLongLong())
+                                                        : itemsWithTag(*project, what[1], what[0]);
+        std::sort(ids.begin(), ids.end());
         emit message(tr("Filter: %1 items admitted").arg(formatCount(qint64(ids.size()))), 6000);
         emit filterChanged(toList(ids), true);
     } catch (const Error &e) {

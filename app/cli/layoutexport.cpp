@@ -1,8 +1,9 @@
 #include "common.h"
 
 #include "base/layout.h"
-#include "store/layouts.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
+#include "store/layouts.h"
 #include "store/project.h"
 
 #include <QSaveFile>
@@ -70,16 +71,8 @@ int exportLayout(const QStringList &args)
         if (parser.isSet(QStringLiteral("set")) && parser.value(QStringLiteral("set")) != layout.setName)
             throw Error(QStringLiteral("layout \"%1\" maps set \"%2\", not \"%3\"")
                             .arg(layout.name, layout.setName, parser.value(QStringLiteral("set"))));
-        std::vector<qint64> ids;
         qint64 datasetId = 0;
-        {
-            sql::Statement st(project.db(), "SELECT ids, coalesce(dataset_id, 0) FROM embedding_set WHERE id = ?");
-            st.bind(1, layout.setId);
-            if (st.step()) {
-                ids = unpackIds(st.columnBlob(0));
-                datasetId = st.columnInt(1);
-            }
-        }
+        const std::vector<qint64> ids = embeddingSetIds(project, layout.setId, &datasetId);
         if (qint64(ids.size()) != layout.count())
             throw Error(QStringLiteral("layout \"%1\": %2 rows for a set of %3")
                             .arg(layout.name)

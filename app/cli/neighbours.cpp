@@ -1,8 +1,9 @@
 #include "common.h"
 
 #include "index/vectorindex.h"
-#include "store/embeddingsets.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
+#include "store/items.h"
 #include "store/project.h"
 
 #include <QFile>
@@ -115,20 +116,18 @@ int runNeighbours(const QStringList &args)
             }
         }
         JobContext job(phasedProgress());
-        std::optional<VectorIndex> index = VectorIndex::load(project, set, metric);
-        if (!index) {
-            err(QStringLiteral(
-                    "note: set \"%1\" has no stored %2index yet; building one (orrery-cli index builds it ahead)\n")
-                    .arg(set.name, metric ? toString(*metric) + u' ' : QString()));
-            IndexOptions options;
-            options.metric = metric.value_or(Metric::Cosine);
-            index.emplace(VectorIndex::build(set, options, job));
-            index->save(project);
+        bool built = false;
+        const VectorIndex index = VectorIndex::loadOrBuild(
+            project, set, metric, IndexOptions {}, SaveBuilt::Always, job, &built, [&] {
+                err(QStringLiteral("note: set \"%1\" has no stored %2index yet; building one (orrery-cli index "
+                                   "builds it ahead)\n")
+                        .arg(set.name, metric ? toString(*metric) + u' ' : QString()));
+            });
+        if (built)
             endProgress();
-        }
         std::optional<RowFilter> rows;
         if (!filter.isEmpty())
-            rows = index->filter(project, filter);
+            rows = index.filter(project, filter);
         const RowFilter *rowFilter = rows ? &*rows : nullptr;
 
         QJsonValue query;
@@ -142,11 +141,11 @@ int runNeighbours(const QStringList &args)
                 err(QStringLiteral("unknown key \"%1\": no item of the project has it\n").arg(key));
                 return InputError;
             }
-            if (index->rowOf(id) < 0) {
+            if (index.rowOf(id) < 0) {
                 err(QStringLiteral("key \"%1\" has no vector in set \"%2\"\n").arg(key, set.name));
                 return InputError;
             }
-            found = index->ofItem(id, k, rowFilter);
+            found = index.ofItem(id, k, rowFilter);
         } else if (parser.isSet(QStringLiteral("keys-file"))) {
             const QString file = parser.value(QStringLiteral("keys-file"));
             QFile f(file);
@@ -170,7 +169,7 @@ int runNeighbours(const QStringList &args)
                             .arg(key));
                     return InputError;
                 }
-                if (index->rowOf(id) < 0) {
+                if (index.rowOf(id) < 0) {
                     err(QStringLiteral("%1:%2: key \"%3\" has no vector in set \"%4\"\n")
                             .arg(file)
                             .arg(line)
@@ -185,7 +184,7 @@ int runNeighbours(const QStringList &args)
                 return InputError;
             }
             query = keys;
-            found = index->ofItems(ids, k, rowFilter);
+            found = index.ofItems(ids, k, rowFilter);
         } else {
             const QString text = parser.value(QStringLiteral("text"));
             query = text;
@@ -198,24 +197,19 @@ int runNeighbours(const QStringList &args)
                 err(QStringLiteral("none of the words of \"%1\" has a vector\n").arg(text));
                 return InputError;
             }
-            found = index->ofVector(q.vector, k, rowFilter);
+            found = index.ofVector(q.vector, k, rowFilter);
         }
 
         std::vector<qint64> ids;
         for (const Neighbour &n : found)
             ids.push_back(n.itemId);
         const std::vector<QString> keys = itemKeys(project, ids, set.datasetId);
-        sql::Statement names(project.db(), "SELECT coalesce(title, ''), coalesce(artist, '') FROM item WHERE id = ?");
+        const std::vector<TitleArtist> names = itemTitles(project, ids);
         QJsonArray list;
         QString text;
         for (size_t i = 0; i < found.size(); ++i) {
-            names.bind(1, found[i].itemId);
-            QString title, artist;
-            if (names.step()) {
-                title = names.columnText(0);
-                artist = names.columnText(1);
-            }
-            names.reset();
+            const QString &title = names[i].title;
+            const QString &artist = names[i].artist;
             list.append(QJsonObject {{QStringLiteral("key"), keys[i]},
                                      {QStringLiteral("similarity"), double(found[i].similarity)},
                                      {QStringLiteral("title"), title},

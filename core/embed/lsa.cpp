@@ -1,9 +1,9 @@
 #include "lsa.h"
 
+#include "base/random.h"
 #include "base/tokenizer.h"
 #include "store/embeddingsets.h"
-#include "base/random.h"
-#include "store/project.h"
+#include "store/items.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -302,13 +302,9 @@ EmbeddingSet lsaDocuments(Project &project, qint64 datasetId, const LsaOptions &
         for (size_t v = 0; v < corpus.vocab.size(); ++v)
             position.emplace(corpus.vocab[v], v);
         words.resize(corpus.vocab.size());
-        sql::Statement st(project.db(),
-                          "SELECT i.id, i.key FROM dataset_item di JOIN item i ON i.id = di.item_id "
-                          "WHERE di.dataset_id = ? AND i.kind = ?");
-        st.bind(1, datasetId).bind(2, qint64(ItemKind::Word));
-        while (st.step())
-            if (const auto it = position.find(st.columnInt(0)); it != position.end())
-                words[it->second] = st.columnText(1);
+        for (auto &[id, key] : memberKeys(project, datasetId, ItemKind::Word))
+            if (const auto it = position.find(id); it != position.end())
+                words[it->second] = std::move(key);
     }
     EmbeddingSet out = lsaCorpus(corpus, words, options, job, wordVectors, queryTerms);
     out.datasetId = datasetId;

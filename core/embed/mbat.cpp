@@ -1,9 +1,9 @@
 #include "mbat.h"
 
-#include "embed/pooling.h"
-#include "base/tokenizer.h"
 #include "base/random.h"
-#include "store/project.h"
+#include "base/tokenizer.h"
+#include "embed/pooling.h"
+#include "store/items.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -472,38 +472,24 @@ EmbeddingSet mbatRecords(Project &project, qint64 datasetId, const MbatOptions &
     clock.start();
     job.checkCancelled();
     MbatEncoder encoder(options);
-    constexpr std::string_view records = "SELECT i.id, i.attrs FROM dataset_item di JOIN item i ON i.id = di.item_id "
-                                         "WHERE di.dataset_id = ? AND i.kind = ? ORDER BY di.item_id";
-    qint64 total = 0;
-    {
-        sql::Statement st(project.db(),
-                          "SELECT count(*) FROM dataset_item di JOIN item i ON i.id = di.item_id "
-                          "WHERE di.dataset_id = ? AND i.kind = ?");
-        st.bind(1, datasetId).bind(2, qint64(ItemKind::Record));
-        st.step();
-        total = st.columnInt(0);
-    }
+    const qint64 total = memberCount(project, datasetId, ItemKind::Record);
     const auto where = [](qint64 id, const Error &e) {
         return Error(QStringLiteral("record item %1: %2").arg(id).arg(e.message()));
     };
     qint64 done = 0;
-    {
-        sql::Statement st(project.db(), records);
-        st.bind(1, datasetId).bind(2, qint64(ItemKind::Record));
-        while (st.step()) {
-            if (!st.columnIsNull(1)) {
-                try {
-                    encoder.observe(st.columnUtf8(1));
-                } catch (const Error &e) {
-                    throw where(st.columnInt(0), e);
-                }
-            }
-            if ((++done & 255) == 0) {
-                job.checkCancelled();
-                job.progress(done, 2 * total, QStringLiteral("numeric ranges"));
+    forEachMemberAttrs(project, datasetId, ItemKind::Record, [&](qint64 id, std::optional<std::string_view> attrs) {
+        if (attrs) {
+            try {
+                encoder.observe(*attrs);
+            } catch (const Error &e) {
+                throw where(id, e);
             }
         }
-    }
+        if ((++done & 255) == 0) {
+            job.checkCancelled();
+            job.progress(done, 2 * total, QStringLiteral("numeric ranges"));
+        }
+    });
     EmbeddingSet out;
     out.datasetId = datasetId;
     out.kind = ItemKind::Record;
@@ -512,16 +498,14 @@ EmbeddingSet mbatRecords(Project &project, qint64 datasetId, const MbatOptions &
     out.ids.reserve(size_t(total));
     out.vectors.reserve(size_t(total) * size_t(options.dim));
     qint64 empty = 0;
-    sql::Statement st(project.db(), records);
-    st.bind(1, datasetId).bind(2, qint64(ItemKind::Record));
-    while (st.step()) {
-        out.ids.push_back(st.columnInt(0));
+    forEachMemberAttrs(project, datasetId, ItemKind::Record, [&](qint64 id, std::optional<std::string_view> attrs) {
+        out.ids.push_back(id);
         Eigen::VectorXf v = Eigen::VectorXf::Zero(options.dim);
-        if (!st.columnIsNull(1)) {
+        if (attrs) {
             try {
-                v = encoder.encode(st.columnUtf8(1));
+                v = encoder.encode(*attrs);
             } catch (const Error &e) {
-                throw where(st.columnInt(0), e);
+                throw where(id, e);
             }
         }
         if (v.isZero(0))
@@ -531,7 +515,7 @@ EmbeddingSet mbatRecords(Project &project, qint64 datasetId, const MbatOptions &
             job.checkCancelled();
             job.progress(done, 2 * total, QStringLiteral("encoding records"));
         }
-    }
+    });
     const auto list = [](const QStringList &l) { return QJsonArray::fromStringList(l); };
     out.params = QJsonObject{{QStringLiteral("dim"), options.dim},
                              {QStringLiteral("seed"), QString::number(options.seed)},

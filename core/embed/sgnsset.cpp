@@ -1,7 +1,6 @@
 #include "sgnsset.h"
 
-#include "store/project.h"
-#include "store/sqlite.h"
+#include "store/items.h"
 
 #include <QJsonArray>
 
@@ -27,12 +26,8 @@ EmbeddingSet sgnsEmbeddingSet(Project &project, SgnsResult r, const SgnsOptions 
     EmbeddingSet set;
     set.method = QStringLiteral("sgns");
     set.kind = ItemKind::Vector;
-    if (!r.ids.empty()) {
-        sql::Statement st(project.db(), "SELECT kind FROM item WHERE id = ?");
-        st.bind(1, r.ids.front());
-        if (st.step())
-            set.kind = ItemKind(st.columnInt(0));
-    }
+    if (!r.ids.empty())
+        set.kind = itemKind(project, r.ids.front()).value_or(set.kind);
     set.params = sgnsParams(options);
     QJsonArray losses;
     for (const double l : r.stats.epochLoss)

@@ -1,8 +1,11 @@
 #include "vectorindex.h"
 
+#include "base/random.h"
 #include "base/tokenizer.h"
 #include "store/embeddingsets.h"
-#include "base/random.h"
+#include "store/filters.h"
+#include "store/indexblobs.h"
+#include "store/items.h"
 #include "store/project.h"
 
 #include <QCoreApplication>
@@ -12,7 +15,6 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QSet>
 #include <QTemporaryFile>
 
@@ -271,11 +273,6 @@ QString idsHash(const std::vector<qint64> &ids)
         h *= 0x100000001b3ull;
     }
     return QString::number(h, 16);
-}
-
-QString json(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
 /// The bytes hnswlib 0.6.2's saveIndex writes for this graph (its stream errors go unchecked).
@@ -762,57 +759,25 @@ RowFilter VectorIndex::filter(Project &project, const IndexFilter &f) const
     // Each condition yields distinct item ids; a row passes when it passed every condition.
     std::vector<quint8> passed(size_t(n), 0);
     quint8 conditions = 0;
-    const auto apply = [&](sql::Statement &st) {
+    const auto apply = [&](const std::vector<qint64> &ids) {
         ++conditions;
-        while (st.step()) {
-            const qint64 row = rowOf(st.columnInt(0));
+        for (const qint64 id : ids) {
+            const qint64 row = rowOf(id);
             if (row >= 0 && passed[size_t(row)] == conditions - 1)
                 passed[size_t(row)] = conditions;
         }
     };
-    if (f.datasetId) {
-        sql::Statement st(project.db(), "SELECT item_id FROM dataset_item WHERE dataset_id = ?");
-        st.bind(1, f.datasetId);
-        apply(st);
-    }
+    if (f.datasetId)
+        apply(itemsInDataset(project, f.datasetId));
     if (!f.tag.isEmpty()) {
-        sql::Statement known(project.db(), "SELECT count(*) FROM tag WHERE name = ?");
-        known.bind(1, f.tag);
-        if (!known.step() || known.columnInt(0) == 0)
+        if (!tagExists(project, f.tag))
             throw Error(QStringLiteral("no tag or label named \"%1\"").arg(f.tag));
-        sql::Statement st(
-            project.db(),
-            "SELECT DISTINCT it.item_id FROM item_tag it JOIN tag t ON t.id = it.tag_id WHERE t.name = ?");
-        st.bind(1, f.tag);
-        apply(st);
+        apply(itemsWithTag(project, f.tag));
     }
     if (!f.attrPath.isEmpty()) {
         const QString path = f.attrPath.startsWith(u'$') ? f.attrPath : QStringLiteral("$.") + f.attrPath;
-        bool isNumber = false;
-        const double number = f.attrValue.toDouble(&isNumber);
-        // Text equals text, a number equals a number, true/false/null by name, and an array
-        // matches when one of its elements does.
-        sql::Statement st(project.db(), R"sql(
-            SELECT id FROM item WHERE attrs IS NOT NULL AND CASE WHEN json_valid(attrs) THEN
-              CASE json_type(attrs, ?1)
-                WHEN 'text' THEN json_extract(attrs, ?1) = ?2
-                WHEN 'integer' THEN json_extract(attrs, ?1) = ?3
-                WHEN 'real' THEN json_extract(attrs, ?1) = ?3
-                WHEN 'true' THEN ?2 = 'true'
-                WHEN 'false' THEN ?2 = 'false'
-                WHEN 'null' THEN ?2 = 'null'
-                WHEN 'array' THEN EXISTS (SELECT 1 FROM json_each(attrs, ?1) j
-                                          WHERE (j.type = 'text' AND j.value = ?2) OR
-                                                (j.type IN ('integer', 'real') AND j.value = ?3))
-                ELSE 0 END
-              ELSE 0 END)sql");
-        st.bind(1, path).bind(2, f.attrValue);
-        if (isNumber)
-            st.bind(3, number);
-        else
-            st.bindNull(3);
         try {
-            apply(st);
+            apply(itemsWithAttribute(project, path, f.attrValue));
         } catch (const Error &e) {
             throw Error(QStringLiteral("attribute path \"%1\": %2").arg(f.attrPath, e.message()));
         }
@@ -875,37 +840,16 @@ QString VectorIndex::save(Project &project, qint64 inlineLimit) const
     }
     QJsonObject params = m_params;
     params.insert(QStringLiteral("ef"), m_ef);
-    std::vector<QString> oldPaths;
-    sql::Transaction tx(project.db());
-    {
-        sql::Statement old(project.db(),
-                           "SELECT id, path FROM index_blob WHERE set_id = ? AND "
-                           "coalesce(json_extract(params, '$.metric'), 'cosine') = ?");
-        old.bind(1, m_setId).bind(2, toString(m_metric));
-        sql::Statement del(project.db(), "DELETE FROM index_blob WHERE id = ?");
-        std::vector<qint64> ids;
-        while (old.step()) {
-            ids.push_back(old.columnInt(0));
-            if (!old.columnIsNull(1))
-                oldPaths.push_back(old.columnText(1));
-        }
-        for (const qint64 id : ids)
-            del.bind(1, id).exec();
-    }
-    sql::Statement st(project.db(),
-                      "INSERT INTO index_blob(set_id, kind, params, path, data, stats) VALUES(?,?,?,?,?,?)");
-    st.bind(1, m_setId).bind(2, m_graph ? QStringLiteral("hnsw") : QStringLiteral("exact")).bind(3, json(params));
-    if (relativePath.isEmpty())
-        st.bindNull(4);
-    else
-        st.bind(4, relativePath);
-    if (m_graph && relativePath.isEmpty())
-        st.bindBlob(5, inlineData.constData(), inlineData.size());
-    else
-        st.bindNull(5);
-    st.bind(6, json(m_stats));
-    st.exec();
-    tx.commit();
+    IndexBlob blob;
+    blob.setId = m_setId;
+    blob.kind = m_graph ? QStringLiteral("hnsw") : QStringLiteral("exact");
+    blob.params = params;
+    blob.path = relativePath;
+    blob.hasData = m_graph && relativePath.isEmpty();
+    if (blob.hasData)
+        blob.data = inlineData;
+    blob.stats = m_stats;
+    const std::vector<QString> oldPaths = replaceIndexBlob(project, blob);
     if (!relativePath.isEmpty()) {
         if (std::rename(QFile::encodeName(temp.path).constData(), QFile::encodeName(finalPath).constData()) != 0)
             throw Error(finalPath + QStringLiteral(": cannot store the neighbour graph"));
@@ -923,22 +867,15 @@ std::optional<VectorIndex> VectorIndex::load(Project &project, const EmbeddingSe
 {
     if (set.id <= 0 || set.dim <= 0 || set.vectors.size() != set.ids.size() * size_t(set.dim))
         return std::nullopt;
-    sql::Statement st(project.db(),
-                      metric ? "SELECT kind, params, path, data, stats FROM index_blob WHERE set_id = ? AND "
-                               "coalesce(json_extract(params, '$.metric'), 'cosine') = ? ORDER BY id DESC LIMIT 1"
-                             : "SELECT kind, params, path, data, stats FROM index_blob WHERE set_id = ? "
-                               "ORDER BY id DESC LIMIT 1");
-    st.bind(1, set.id);
-    if (metric)
-        st.bind(2, toString(*metric));
-    if (!st.step())
+    const std::optional<IndexBlob> blob = loadIndexBlob(project, set.id, metric ? toString(*metric) : QString());
+    if (!blob)
         return std::nullopt;
-    const QString kind = st.columnText(0);
-    const QJsonObject params = QJsonDocument::fromJson(st.columnText(1).toUtf8()).object();
-    const QString path = st.columnText(2);
-    const auto data = st.columnBlob(3);
-    const bool hasData = !st.columnIsNull(3);
-    const QJsonObject stats = QJsonDocument::fromJson(st.columnText(4).toUtf8()).object();
+    const QString &kind = blob->kind;
+    const QJsonObject &params = blob->params;
+    const QString &path = blob->path;
+    const QByteArray &data = blob->data;
+    const bool hasData = blob->hasData;
+    const QJsonObject &stats = blob->stats;
     // Stale when the set changed under it.
     Metric m = Metric::Cosine;
     if (!fromString(params.value(u"metric").toString(), &m) || params.value(u"count").toInteger(-1) != set.count()
@@ -969,9 +906,7 @@ std::optional<VectorIndex> VectorIndex::load(Project &project, const EmbeddingSe
     QTemporaryFile inlineFile;
     QString file;
     if (hasData) {
-        if (!inlineFile.open()
-            || inlineFile.write(reinterpret_cast<const char *>(data.data()), qint64(data.size())) != qint64(data.size())
-            || !inlineFile.flush())
+        if (!inlineFile.open() || inlineFile.write(data) != data.size() || !inlineFile.flush())
             throw Error(QStringLiteral("cannot write a temporary file to load the neighbour index: ")
                         + inlineFile.errorString());
         file = inlineFile.fileName();
@@ -1001,6 +936,27 @@ std::optional<VectorIndex> VectorIndex::load(Project &project, const EmbeddingSe
         return std::nullopt;
     }
     index.setEf(stats.value(u"ef").toInt(64));
+    return index;
+}
+
+VectorIndex VectorIndex::loadOrBuild(Project &project, const EmbeddingSet &set, std::optional<Metric> metric,
+                                     const IndexOptions &options, SaveBuilt save, JobContext &job, bool *built,
+                                     const std::function<void()> &beforeBuilding)
+{
+    if (built)
+        *built = false;
+    if (std::optional<VectorIndex> stored = load(project, set, metric))
+        return std::move(*stored);
+    if (beforeBuilding)
+        beforeBuilding();
+    IndexOptions buildOptions = options;
+    if (metric)
+        buildOptions.metric = *metric;
+    VectorIndex index = build(set, buildOptions, job);
+    if (built)
+        *built = true;
+    if (save == SaveBuilt::Always || (save == SaveBuilt::GraphOnly && !index.isExact()))
+        index.save(project);
     return index;
 }
 
@@ -1038,36 +994,36 @@ TextQuery textQuery(Project &project, const EmbeddingSet &set, const QString &te
     rowOfId.reserve(words->ids.size());
     for (size_t r = 0; r < words->ids.size(); ++r)
         rowOfId.emplace(words->ids[r], qint64(r));
-    sql::Statement find(project.db(), "SELECT id FROM item WHERE kind = ? AND identity = ?");
+    // Each distinct token is looked up once, in the order it first appears.
+    const QStringList tokens = io::Tokenizer::tokenize(text);
     QHash<QString, qint64> rowOfToken;
+    std::vector<QString> distinct;
+    for (const QString &token : tokens)
+        if (!rowOfToken.contains(token)) {
+            rowOfToken.insert(token, -1);
+            distinct.push_back(token);
+        }
+    const std::vector<qint64> itemIds = itemsByIdentity(project, ItemKind::Word, distinct);
+    for (size_t i = 0; i < distinct.size(); ++i)
+        if (const auto r = rowOfId.find(itemIds[i]); itemIds[i] && r != rowOfId.end())
+            rowOfToken[distinct[i]] = r->second;
     QSet<QString> skipped;
     TextQuery out;
     std::vector<double> sum(size_t(words->dim), 0.0);
-    io::Tokenizer::tokenize(text, [&](const QString &token) {
-        auto it = rowOfToken.constFind(token);
-        if (it == rowOfToken.cend()) {
-            qint64 row = -1;
-            find.bind(1, qint64(ItemKind::Word)).bind(2, token);
-            if (find.step()) {
-                const auto r = rowOfId.find(find.columnInt(0));
-                if (r != rowOfId.end())
-                    row = r->second;
-            }
-            find.reset();
-            it = rowOfToken.insert(token, row);
-        }
-        if (*it < 0) {
+    for (const QString &token : tokens) {
+        const qint64 row = rowOfToken.value(token);
+        if (row < 0) {
             if (!skipped.contains(token)) {
                 skipped.insert(token);
                 out.skipped.append(token);
             }
-            return;
+            continue;
         }
-        const auto v = words->row(*it);
+        const auto v = words->row(row);
         for (size_t d = 0; d < v.size(); ++d)
             sum[d] += v[d];
         out.words.append(token);
-    });
+    }
     if (!out.words.isEmpty()) {
         out.vector.resize(sum.size());
         for (size_t d = 0; d < sum.size(); ++d)

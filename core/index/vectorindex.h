@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +37,13 @@ struct IndexOptions {
     double targetRecall = 0.98; ///< the tuned ef is the first of 16, 32, 64, … reaching it
     quint64 seed = 1; ///< seeds the recall sample and the graph's level draws
     bool checkRecall = false; ///< also measure recall at the chosen ef on a second, held-out sample
+};
+
+/// Whether VectorIndex::loadOrBuild stores an index it had to build.
+enum class SaveBuilt {
+    Never, ///< the project is only read
+    Always,
+    GraphOnly, ///< only an HNSW graph: an exact index builds again in about the time it takes to load
 };
 
 /// One search result. `similarity` is the cosine for Metric::Cosine and the negated Euclidean
@@ -117,6 +125,15 @@ public:
     /// changed, or its side file is missing or unreadable).
     static std::optional<VectorIndex> load(Project &project, const EmbeddingSet &set,
                                            std::optional<Metric> metric = std::nullopt);
+
+    /// The set's stored index for `metric` (the newest of any metric when nullopt), as load()
+    /// finds it; else one built with `options` (its metric replaced by `metric` when one is
+    /// given), stored as `save` says. `beforeBuilding`, when set, is called just before a build
+    /// starts (to tell the user why this takes a while); `*built` says whether one was built.
+    /// Throws Error when saving fails, Cancelled when the job is cancelled while building.
+    static VectorIndex loadOrBuild(Project &project, const EmbeddingSet &set, std::optional<Metric> metric,
+                                   const IndexOptions &options, SaveBuilt save, JobContext &job, bool *built = nullptr,
+                                   const std::function<void()> &beforeBuilding = {});
 
     VectorIndex(VectorIndex &&other) noexcept;
     VectorIndex &operator=(VectorIndex &&other) noexcept;

@@ -1,6 +1,7 @@
 #include "exporter.h"
 
 #include "store/corpus.h"
+#include "store/items.h"
 #include "store/project.h"
 
 #include <QDir>
@@ -52,17 +53,11 @@ QByteArray metadata(Project &project, const EmbeddingSet &set, const std::vector
 {
     const std::vector<QString> labels = itemLabels(project, set.ids);
     QByteArray out = "key\ttitle\tartist\tlabel\n";
-    sql::Statement st(project.db(), "SELECT coalesce(title, ''), coalesce(artist, '') FROM item WHERE id = ?");
-    for (size_t i = 0; i < set.ids.size(); ++i) {
-        st.bind(1, set.ids[i]);
-        QString title, artist;
-        if (st.step()) {
-            title = st.columnText(0);
-            artist = st.columnText(1);
-        }
-        st.reset();
-        out += (tsvField(keys[i]) + u'\t' + tsvField(title) + u'\t' + tsvField(artist) + u'\t' + tsvField(labels[i]) + u'\n').toUtf8();
-    }
+    const std::vector<TitleArtist> titles = itemTitles(project, set.ids);
+    for (size_t i = 0; i < set.ids.size(); ++i)
+        out += (tsvField(keys[i]) + u'\t' + tsvField(titles[i].title) + u'\t' + tsvField(titles[i].artist) + u'\t'
+                + tsvField(labels[i]) + u'\n')
+                   .toUtf8();
     return out;
 }
 
@@ -84,30 +79,24 @@ struct ItemFields {
 std::vector<ItemFields> readItems(Project &project, const std::vector<qint64> &ids, qint64 datasetId)
 {
     const std::vector<QString> keys = itemKeys(project, ids, datasetId);
-    sql::Statement item(project.db(), "SELECT kind, coalesce(title, ''), coalesce(artist, ''), coalesce(album, ''), "
-                                      "coalesce(body, ''), coalesce(attrs, '') FROM item WHERE id = ?");
-    sql::Statement tags(project.db(), "SELECT DISTINCT t.kind, t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id "
-                                      "WHERE it.item_id = ? ORDER BY t.kind, t.name");
+    std::vector<std::optional<ItemRecord>> records = itemRecords(project, ids);
     std::vector<ItemFields> out;
     out.reserve(ids.size());
     for (size_t i = 0; i < ids.size(); ++i) {
         ItemFields f;
         f.id = ids[i];
-        item.bind(1, f.id);
-        if (!item.step())
+        if (!records[i])
             throw Error(QStringLiteral("export: no item with id %1 in %2").arg(f.id).arg(project.path()));
+        ItemRecord &r = *records[i];
         f.key = keys[i];
-        f.kind = toString(ItemKind(item.columnInt(0)));
-        f.title = item.columnText(1);
-        f.artist = item.columnText(2);
-        f.album = item.columnText(3);
-        f.body = item.columnText(4);
-        f.attrs = item.columnText(5);
-        item.reset();
-        tags.bind(1, f.id);
-        while (tags.step())
-            (tags.columnText(0) == u"label" ? f.labels : f.tags).append(tags.columnText(1));
-        tags.reset();
+        f.kind = toString(r.kind);
+        f.title = std::move(r.title);
+        f.artist = std::move(r.artist);
+        f.album = std::move(r.album);
+        f.body = std::move(r.body);
+        f.attrs = std::move(r.attrs);
+        f.labels = std::move(r.labels);
+        f.tags = std::move(r.tags);
         out.push_back(std::move(f));
     }
     return out;

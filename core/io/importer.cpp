@@ -2,14 +2,14 @@
 
 #include "io/readers.h"
 #include "io/source.h"
+#include "store/datasets.h"
 #include "store/project.h"
+#include "store/transaction.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QSet>
 
 #include <algorithm>
@@ -365,17 +365,11 @@ ImportResult importPaths(Project &project, const QStringList &paths, const Impor
         for (const Unit &u : units)
             totalBytes += sizeOf(u.path);
 
-        sql::Transaction tx(project.db());
-        QJsonArray sources;
+        WriteTransaction tx(project);
+        QStringList sources;
         for (const QString &p : paths)
             sources.append(QFileInfo(p).absoluteFilePath());
-        sql::Statement insert(project.db(), "INSERT INTO dataset(name, kind, format, sources) VALUES(?,?,?,?)");
-        insert.bind(1, name)
-            .bind(2, toString(kind))
-            .bind(3, toString(result.format))
-            .bind(4, QString::fromUtf8(QJsonDocument(sources).toJson(QJsonDocument::Compact)))
-            .exec();
-        result.datasetId = sqlite3_last_insert_rowid(project.db());
+        result.datasetId = addDataset(project, name, kind, toString(result.format), sources);
         result.datasetName = name;
 
         ImportWriter writer(project, result.datasetId, options, job);

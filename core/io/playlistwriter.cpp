@@ -1,8 +1,8 @@
 #include "playlistwriter.h"
 
-#include "io/identity.h"
 #include "base/error.h"
-#include "store/project.h"
+#include "io/identity.h"
+#include "store/playlists.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -256,30 +256,19 @@ bool fromString(const QString &name, PlaylistFormat *format)
 
 std::vector<PlaylistEntry> playlistEntries(Project &project, std::span<const qint64> itemIds, qint64 datasetId)
 {
-    sql::Statement item(project.db(),
-                        "SELECT i.identity, coalesce(di.key, i.key), coalesce(i.title, ''), coalesce(i.artist, ''), "
-                        "coalesce(i.album, ''), coalesce(json_extract(i.attrs, '$.duration'), "
-                        "json_extract(i.attrs, '$.duration_ms') / 1000.0, -1), "
-                        "coalesce(json_extract(i.attrs, '$.artist_uri'), ''), coalesce(json_extract(i.attrs, '$.album_uri'), '') "
-                        "FROM item i LEFT JOIN dataset_item di ON di.item_id = i.id AND di.dataset_id = ?1 "
-                        "WHERE i.id = ?2");
     std::vector<PlaylistEntry> out;
     out.reserve(itemIds.size());
-    for (const qint64 id : itemIds) {
-        item.bind(1, datasetId).bind(2, id);
+    for (TrackFields &t : trackFields(project, itemIds, datasetId)) {
         PlaylistEntry e;
-        e.itemId = id;
-        if (item.step()) {
-            e.identity = item.columnText(0);
-            e.key = item.columnText(1);
-            e.title = item.columnText(2);
-            e.artist = item.columnText(3);
-            e.album = item.columnText(4);
-            e.duration = item.columnDouble(5);
-            e.artistUri = item.columnText(6);
-            e.albumUri = item.columnText(7);
-        }
-        item.reset();
+        e.itemId = t.itemId;
+        e.identity = std::move(t.identity);
+        e.key = std::move(t.key);
+        e.title = std::move(t.title);
+        e.artist = std::move(t.artist);
+        e.album = std::move(t.album);
+        e.duration = t.duration;
+        e.artistUri = std::move(t.artistUri);
+        e.albumUri = std::move(t.albumUri);
         out.push_back(std::move(e));
     }
     return out;
@@ -288,26 +277,23 @@ std::vector<PlaylistEntry> playlistEntries(Project &project, std::span<const qin
 StoredPlaylist loadPlaylist(Project &project, const QString &key, qint64 datasetId)
 {
     StoredPlaylist out;
-    sql::Statement st(project.db(),
-                      "SELECT s.item_id, s.dataset_id, coalesce(i.title, ''), s.entries, d.name FROM dataset_item di "
-                      "JOIN sequence s ON s.item_id = di.item_id AND s.dataset_id = di.dataset_id "
-                      "JOIN item i ON i.id = s.item_id JOIN dataset d ON d.id = s.dataset_id "
-                      "WHERE di.key = ?1 AND (?2 = 0 OR di.dataset_id = ?2) ORDER BY s.dataset_id");
-    st.bind(1, key).bind(2, datasetId);
-    if (!st.step())
+    std::vector<PlaylistMatch> matches = playlistsWithKey(project, key, datasetId);
+    if (matches.empty())
         return out;
-    out.itemId = st.columnInt(0);
-    out.datasetId = st.columnInt(1);
-    out.name = st.columnText(2);
-    out.items = unpackIds(st.columnBlob(3));
-    QStringList datasets {st.columnText(4)};
-    while (st.step())
-        datasets << st.columnText(4);
-    if (datasets.size() > 1)
+    if (matches.size() > 1) {
+        QStringList datasets;
+        for (const PlaylistMatch &m : matches)
+            datasets << m.dataset;
         throw Error(QStringLiteral("playlist key \"%1\" is in %2 datasets (%3); name one with --dataset")
                         .arg(key)
                         .arg(datasets.size())
                         .arg(datasets.join(QStringLiteral(", "))));
+    }
+    PlaylistMatch &m = matches.front();
+    out.itemId = m.itemId;
+    out.datasetId = m.datasetId;
+    out.name = std::move(m.title);
+    out.items = std::move(m.entries);
     return out;
 }
 

@@ -1,13 +1,12 @@
 #include "sample.h"
 
+#include "base/random.h"
 #include "io/importer.h"
 #include "io/synth.h"
-#include "base/random.h"
+#include "store/datasets.h"
 #include "store/project.h"
-#include "store/sqlite.h"
 
 #include <QDir>
-#include <QHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -326,29 +325,20 @@ void importOrThrow(Project &project, const QString &path, Format format, const c
 void tagGenres(Project &project, const SynthOptions &synth)
 {
     const qint64 datasetId = project.datasetId(QString::fromUtf8(samplePlaylistsName));
-    sql::Transaction tx(project.db());
-    sql::Statement addTag(project.db(), "INSERT OR IGNORE INTO tag(name, kind) VALUES(?, 'tag')");
-    sql::Statement tagId(project.db(), "SELECT id FROM tag WHERE name = ? AND kind = 'tag'");
-    sql::Statement link(project.db(), "INSERT OR IGNORE INTO item_tag(item_id, tag_id, dataset_id) VALUES(?, ?, ?)");
-    QHash<QString, qint64> ids;
+    std::vector<std::pair<qint64, QString>> genres;
     for (const auto &[uri, genre] : synthTrackGenres(synth)) {
         const qint64 item = project.itemForKey(uri, datasetId);
         if (!item)
             continue; // in the catalogue, in no playlist
-        auto it = ids.constFind(genre);
-        if (it == ids.cend()) {
-            addTag.bind(1, genre).exec();
-            addTag.reset();
-            tagId.bind(1, genre);
-            if (!tagId.step())
-                throw Error(QStringLiteral("sample: could not add the tag \"%1\"").arg(genre));
-            it = ids.insert(genre, tagId.columnInt(0));
-            tagId.reset();
-        }
-        link.bind(1, item).bind(2, *it).bind(3, datasetId).exec();
-        link.reset();
+        genres.emplace_back(item, genre);
     }
-    tx.commit();
+    try {
+        tagItems(project, datasetId, genres);
+    } catch (const Error &e) {
+        if (e.message().startsWith(u"could not add the tag"))
+            throw Error(QStringLiteral("sample: ") + e.message());
+        throw;
+    }
 }
 
 void removeDatabase(const QString &path)

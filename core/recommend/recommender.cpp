@@ -3,7 +3,7 @@
 #include "index/vectorindex.h"
 #include "recommend/attention.h"
 #include "recommend/cooccurrence.h"
-#include "store/project.h"
+#include "store/items.h"
 
 #include <algorithm>
 #include <cmath>
@@ -653,19 +653,6 @@ std::vector<Recommendation> Recommender::recommend(RecommendMethod method, const
     return finish(std::move(ranked), because, q, &position);
 }
 
-std::unordered_map<qint64, QString> itemArtists(Project &project, std::span<const qint64> ids)
-{
-    std::unordered_set<qint64> wanted(ids.begin(), ids.end());
-    std::unordered_map<qint64, QString> out;
-    sql::Statement st(project.db(), "SELECT id, artist FROM item WHERE artist IS NOT NULL AND artist != ''");
-    while (st.step()) {
-        const qint64 id = st.columnInt(0);
-        if (wanted.count(id))
-            out.emplace(id, st.columnText(1));
-    }
-    return out;
-}
-
 Recommender projectRecommender(Project &project, const EmbeddingSet *set, qint64 datasetId,
                                const RecommenderParams &params, JobContext &job)
 {
@@ -679,13 +666,10 @@ Recommender projectRecommender(Project &project, const EmbeddingSet *set, qint64
     // set's stored HNSW index, or build one in memory: recommending reads the project and never
     // writes it (`orrery-cli index` stores one).
     if (set && set->count() > IndexOptions().exactThreshold) {
-        std::optional<VectorIndex> stored = VectorIndex::load(project, *set, Metric::Cosine);
-        if (!stored) {
-            IndexOptions options;
-            options.threads = std::max(1, params.threads);
-            stored.emplace(VectorIndex::build(*set, options, job));
-        }
-        index = std::make_shared<const VectorIndex>(std::move(*stored));
+        IndexOptions options;
+        options.threads = std::max(1, params.threads);
+        index = std::make_shared<const VectorIndex>(
+            VectorIndex::loadOrBuild(project, *set, Metric::Cosine, options, SaveBuilt::Never, job));
     }
     Recommender r(corpus, set, std::move(index), params, job);
     std::vector<qint64> ids = corpus.vocab;

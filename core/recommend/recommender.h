@@ -167,9 +167,6 @@ private:
     PlaylistKnn m_playlistKnn;                   ///< over slots
 };
 
-/// The artist of each id (item.artist), for Recommender::setArtists.
-std::unordered_map<qint64, QString> itemArtists(Project &project, std::span<const qint64> ids);
-
 /// A recommender over a project: the playlists of dataset `datasetId` (popularity, co-occurrence,
 /// playlist neighbours), the rows of `set` (may be null) with its stored cosine index (built in
 /// memory when missing or stale; the project is only read), and the items' artists. Throws Error

@@ -1,6 +1,7 @@
 #include "corpus.h"
 
 #include "store/project.h"
+#include "store/sqlite.h"
 
 #include <cstring>
 #include <unordered_map>

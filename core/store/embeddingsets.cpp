@@ -145,4 +145,19 @@ QString trackSetBehind(Project &project, const QString &name)
     return {};
 }
 
+std::vector<qint64> embeddingSetIds(Project &project, qint64 setId, qint64 *datasetId)
+{
+    sql::Statement st(project.db(), "SELECT ids, coalesce(dataset_id, 0) FROM embedding_set WHERE id = ?");
+    st.bind(1, setId);
+    std::vector<qint64> ids;
+    qint64 dataset = 0;
+    if (st.step()) {
+        ids = unpackIds(st.columnBlob(0));
+        dataset = st.columnInt(1);
+    }
+    if (datasetId)
+        *datasetId = dataset;
+    return ids;
+}
+
 } // namespace orrery

@@ -17,6 +17,9 @@ qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace = fals
 bool deleteEmbeddingSet(Project &project, const QString &name);
 /// Loads a set by name with one read per blob (no per-row overhead). Throws Error when unknown.
 EmbeddingSet loadEmbeddingSet(Project &project, const QString &name);
+/// The item ids of a set's rows, in row order, without reading its vectors; empty when no set
+/// has the id. Sets `*datasetId` (0 when the set has none, or there is no such set).
+std::vector<qint64> embeddingSetIds(Project &project, qint64 setId, qint64 *datasetId = nullptr);
 
 /// A set's item ids, row by row, without its vectors. Throws Error when unknown.
 std::vector<qint64> loadEmbeddingSetIds(Project &project, const QString &name);

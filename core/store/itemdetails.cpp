@@ -1,6 +1,7 @@
 #include "itemdetails.h"
 
 #include "store/project.h"
+#include "store/sqlite.h"
 
 namespace orrery {
 

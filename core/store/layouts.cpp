@@ -1,6 +1,7 @@
 #include "store/layouts.h"
 
 #include "store/project.h"
+#include "store/sqlite.h"
 
 #include <QJsonDocument>
 

@@ -1,12 +1,15 @@
 #pragma once
 
 #include "base/types.h"
-#include "store/sqlite.h"
 
+#include <QByteArray>
 #include <QList>
 #include <QString>
 
+#include <span>
 #include <vector>
+
+struct sqlite3;
 
 namespace orrery {
 

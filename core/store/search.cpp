@@ -44,21 +44,6 @@ QList<TagChoice> popularTags(Project &project, int limit)
     return out;
 }
 
-std::vector<qint64> itemsOfDataset(Project &project, qint64 datasetId)
-{
-    sql::Statement st(project.db(), "SELECT item_id FROM dataset_item WHERE dataset_id = ? ORDER BY item_id");
-    st.bind(1, datasetId);
-    return ids(st);
-}
-
-std::vector<qint64> itemsWithTag(Project &project, const QString &kind, const QString &name)
-{
-    sql::Statement st(project.db(), "SELECT DISTINCT it.item_id FROM item_tag it JOIN tag t ON t.id = it.tag_id "
-                                    "WHERE t.kind = ? AND t.name = ? ORDER BY it.item_id");
-    st.bind(1, kind).bind(2, name);
-    return ids(st);
-}
-
 qint64 findItemByKey(Project &project, const QString &key, qint64 preferredDataset)
 {
     qint64 id = preferredDataset ? project.itemForKey(key, preferredDataset) : 0;

@@ -24,11 +24,6 @@ struct TagChoice {
 /// The `limit` tags and labels carried by the most items, ordered by kind, then name.
 QList<TagChoice> popularTags(Project &project, int limit);
 
-/// The ids of a dataset's items, ascending.
-std::vector<qint64> itemsOfDataset(Project &project, qint64 datasetId);
-/// The ids of the items carrying a tag (of `kind`, "tag" or "label") in any dataset, ascending.
-std::vector<qint64> itemsWithTag(Project &project, const QString &kind, const QString &name);
-
 /// An item by its source key: within `preferredDataset` first, then in any dataset, then an item
 /// of that key that no dataset lists under it; 0 when none.
 qint64 findItemByKey(Project &project, const QString &key, qint64 preferredDataset = 0);
