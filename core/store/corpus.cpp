@@ -51,13 +51,11 @@ Corpus loadCorpus(Project &project, qint64 datasetId, JobContext &job)
 
 std::vector<qint64> datasetItems(Project &project, qint64 datasetId, ItemKind kind)
 {
-    std::vector<qint64> out;
-    sql::Statement st(project.db(), "SELECT di.item_id FROM dataset_item di JOIN item i ON i.id = di.item_id "
-                                    "WHERE di.dataset_id = ? AND i.kind = ? ORDER BY di.item_id");
+    sql::Statement st(project.db(),
+                      "SELECT di.item_id FROM dataset_item di JOIN item i ON i.id = di.item_id "
+                      "WHERE di.dataset_id = ? AND i.kind = ? ORDER BY di.item_id");
     st.bind(1, datasetId).bind(2, qint64(kind));
-    while (st.step())
-        out.push_back(st.columnInt(0));
-    return out;
+    return st.ints();
 }
 
 namespace {
@@ -76,8 +74,9 @@ std::vector<QString> itemLabels(Project &project, const std::vector<qint64> &ids
     // One pass over item_tag, then a lookup per id: cheaper than a query per item.
     const auto position = positions(ids);
     std::vector<QString> out(ids.size());
-    sql::Statement st(project.db(), "SELECT it.item_id, t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id "
-                                    "WHERE t.kind = 'label' ORDER BY it.item_id, t.id");
+    sql::Statement st(project.db(),
+                      "SELECT it.item_id, t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id "
+                      "WHERE t.kind = 'label' ORDER BY it.item_id, t.id");
     while (st.step()) {
         const auto it = position.find(st.columnInt(0));
         if (it != position.end() && out[it->second].isEmpty())
@@ -92,8 +91,9 @@ ItemTags itemTags(Project &project, const std::vector<qint64> &ids)
     ItemTags out;
     out.perItem.resize(ids.size());
     std::unordered_map<qint64, qint32> tagIndex;
-    sql::Statement st(project.db(), "SELECT DISTINCT it.item_id, t.id, t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id "
-                                    "WHERE t.kind = 'tag' ORDER BY it.item_id, t.id");
+    sql::Statement st(project.db(),
+                      "SELECT DISTINCT it.item_id, t.id, t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id "
+                      "WHERE t.kind = 'tag' ORDER BY it.item_id, t.id");
     while (st.step()) {
         const auto it = position.find(st.columnInt(0));
         if (it == position.end())

@@ -5,21 +5,11 @@
 
 namespace orrery {
 
-namespace {
-std::vector<qint64> ids(sql::Statement &st)
-{
-    std::vector<qint64> out;
-    while (st.step())
-        out.push_back(st.columnInt(0));
-    return out;
-}
-} // namespace
-
 std::vector<qint64> itemsInDataset(Project &project, qint64 datasetId)
 {
     sql::Statement st(project.db(), "SELECT item_id FROM dataset_item WHERE dataset_id = ?");
     st.bind(1, datasetId);
-    return ids(st);
+    return st.ints();
 }
 
 bool tagExists(Project &project, const QString &name)
@@ -31,14 +21,15 @@ bool tagExists(Project &project, const QString &name)
 
 std::vector<qint64> itemsWithTag(Project &project, const QString &name, const QString &kind)
 {
-    sql::Statement st(project.db(), kind.isEmpty() ? "SELECT DISTINCT it.item_id FROM item_tag it JOIN tag t ON "
-                                                     "t.id = it.tag_id WHERE t.name = ?"
-                                                   : "SELECT DISTINCT it.item_id FROM item_tag it JOIN tag t ON "
-                                                     "t.id = it.tag_id WHERE t.name = ? AND t.kind = ?");
+    sql::Statement st(project.db(),
+                      kind.isEmpty() ? "SELECT DISTINCT it.item_id FROM item_tag it JOIN tag t ON "
+                                       "t.id = it.tag_id WHERE t.name = ?"
+                                     : "SELECT DISTINCT it.item_id FROM item_tag it JOIN tag t ON "
+                                       "t.id = it.tag_id WHERE t.name = ? AND t.kind = ?");
     st.bind(1, name);
     if (!kind.isEmpty())
         st.bind(2, kind);
-    return ids(st);
+    return st.ints();
 }
 
 std::vector<qint64> itemsWithAttribute(Project &project, const QString &jsonPath, const QString &value)
@@ -64,7 +55,7 @@ std::vector<qint64> itemsWithAttribute(Project &project, const QString &jsonPath
         st.bind(3, number);
     else
         st.bindNull(3);
-    return ids(st);
+    return st.ints();
 }
 
 } // namespace orrery

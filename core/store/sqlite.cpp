@@ -117,6 +117,14 @@ QString Statement::columnText(int column) const
     return QString::fromUtf8(text, sqlite3_column_bytes(m_stmt, column));
 }
 
+std::vector<qint64> Statement::ints()
+{
+    std::vector<qint64> out;
+    while (step())
+        out.push_back(columnInt(0));
+    return out;
+}
+
 std::string_view Statement::columnUtf8(int column) const
 {
     const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));

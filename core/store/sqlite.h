@@ -10,12 +10,12 @@
 #include <span>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace orrery::sql {
 
 /// A prepared statement, reset after each step cycle so it can be reused in loops.
-class Statement final
-{
+class Statement final {
 public:
     Statement() = default;
     Statement(sqlite3 *db, std::string_view sql);
@@ -38,6 +38,8 @@ public:
     /// Steps to completion and resets; for INSERT/UPDATE/DELETE.
     void exec();
     void reset();
+    /// Steps to completion, collecting the first column of every row as an integer (ids).
+    std::vector<qint64> ints();
 
     qint64 columnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }
     double columnDouble(int column) const { return sqlite3_column_double(m_stmt, column); }
@@ -59,8 +61,7 @@ void exec(sqlite3 *db, const char *sql);
 QString lastError(sqlite3 *db);
 
 /// BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit() was called.
-class Transaction final
-{
+class Transaction final {
 public:
     explicit Transaction(sqlite3 *db);
     ~Transaction();
