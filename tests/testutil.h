@@ -81,8 +81,9 @@ inline QByteArray fingerprint(Project &project)
     QCryptographicHash hash(QCryptographicHash::Sha256);
     QStringList tables;
     {
-        sql::Statement st(project.db(), "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                                        "AND name NOT LIKE 'item_fts_%' ORDER BY name");
+        sql::Statement st(project.db(),
+                          "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                          "AND name NOT LIKE 'item_fts_%' ORDER BY name");
         while (st.step())
             tables.append(st.columnText(0));
     }

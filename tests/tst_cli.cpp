@@ -21,8 +21,7 @@ Run cli(const QStringList &args)
 
 } // namespace
 
-class TestCli final : public QObject
-{
+class TestCli final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -55,13 +54,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::newRow("no verb") << QStringList();
-        QTest::newRow("unknown verb") << QStringList{QStringLiteral("frobnicate")};
-        QTest::newRow("import without paths") << QStringList{QStringLiteral("import"), QStringLiteral("p.orrery")};
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("info"), QStringLiteral("--bogus"), QStringLiteral("p")};
-        QTest::newRow("unknown format") << QStringList{QStringLiteral("import"), QStringLiteral("p.orrery"), QStringLiteral("x"),
-                                                       QStringLiteral("--format"), QStringLiteral("mp3")};
-        QTest::newRow("synth bad number") << QStringList{QStringLiteral("synth"), QStringLiteral("out"), QStringLiteral("--playlists"),
-                                                         QStringLiteral("many")};
+        QTest::newRow("unknown verb") << QStringList {QStringLiteral("frobnicate")};
+        QTest::newRow("import without paths") << QStringList {QStringLiteral("import"), QStringLiteral("p.orrery")};
+        QTest::newRow("unknown option") << QStringList {QStringLiteral("info"), QStringLiteral("--bogus"),
+                                                        QStringLiteral("p")};
+        QTest::newRow("unknown format") << QStringList {QStringLiteral("import"), QStringLiteral("p.orrery"),
+                                                        QStringLiteral("x"), QStringLiteral("--format"),
+                                                        QStringLiteral("mp3")};
+        QTest::newRow("synth bad number") << QStringList {QStringLiteral("synth"), QStringLiteral("out"),
+                                                          QStringLiteral("--playlists"), QStringLiteral("many")};
     }
     void usageErrorsExitWithOne()
     {
@@ -145,8 +146,8 @@ private Q_SLOTS:
     void synthThenBenchImport()
     {
         QTemporaryDir dir;
-        Run r = cli({QStringLiteral("synth"), dir.filePath(QStringLiteral("c")), QStringLiteral("--playlists"), QStringLiteral("1500"),
-                     QStringLiteral("--seed"), QStringLiteral("3")});
+        Run r = cli({QStringLiteral("synth"), dir.filePath(QStringLiteral("c")), QStringLiteral("--playlists"),
+                     QStringLiteral("1500"), QStringLiteral("--seed"), QStringLiteral("3")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject s = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(s.value(u"playlists").toInteger(), 1500);
@@ -164,16 +165,17 @@ private Q_SLOTS:
         // Two labelled folders of documents written from fixed sentence templates, so word
         // order is consistent: order-aware pooling can tell a document from its shuffle.
         QTemporaryDir dir;
-        const QStringList sport{QStringLiteral("team"), QStringLiteral("match"), QStringLiteral("goal"),
-                                QStringLiteral("coach"), QStringLiteral("league"), QStringLiteral("striker")};
-        const QStringList music{QStringLiteral("band"), QStringLiteral("album"), QStringLiteral("guitar"),
-                                QStringLiteral("singer"), QStringLiteral("chorus"), QStringLiteral("tour")};
+        const QStringList sport {QStringLiteral("team"),  QStringLiteral("match"),  QStringLiteral("goal"),
+                                 QStringLiteral("coach"), QStringLiteral("league"), QStringLiteral("striker")};
+        const QStringList music {QStringLiteral("band"),   QStringLiteral("album"),  QStringLiteral("guitar"),
+                                 QStringLiteral("singer"), QStringLiteral("chorus"), QStringLiteral("tour")};
         quint32 state = 7;
         const auto next = [&state](int n) {
             state = state * 1664525u + 1013904223u;
             return int((state >> 8) % quint32(n));
         };
-        for (const auto &[label, words] : {std::pair{QStringLiteral("sport"), sport}, std::pair{QStringLiteral("music"), music}}) {
+        for (const auto &[label, words] :
+             {std::pair {QStringLiteral("sport"), sport}, std::pair {QStringLiteral("music"), music}}) {
             for (int d = 0; d < 60; ++d) {
                 QString text;
                 for (int sentence = 0; sentence < 3 + next(4); ++sentence)
@@ -186,14 +188,15 @@ private Q_SLOTS:
         Run r = cli({QStringLiteral("import"), path, dir.filePath(QStringLiteral("docs")), QStringLiteral("--dataset"),
                      QStringLiteral("docs")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        r = cli({QStringLiteral("train"), path, QStringLiteral("--dataset"), QStringLiteral("docs"), QStringLiteral("--dim"),
-                 QStringLiteral("16"), QStringLiteral("--epochs"), QStringLiteral("20"), QStringLiteral("--min-count"),
-                 QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("1")});
+        r = cli({QStringLiteral("train"), path, QStringLiteral("--dataset"), QStringLiteral("docs"),
+                 QStringLiteral("--dim"), QStringLiteral("16"), QStringLiteral("--epochs"), QStringLiteral("20"),
+                 QStringLiteral("--min-count"), QStringLiteral("1"), QStringLiteral("--threads"), QStringLiteral("1")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QStringList probe{QStringLiteral("probe"), path, QStringLiteral("--dataset"), QStringLiteral("docs"),
-                                QStringLiteral("--from"), QStringLiteral("docs/sgns"), QStringLiteral("--folds"),
-                                QStringLiteral("4")};
-        r = cli(probe + QStringList{QStringLiteral("--json")});
+        const QStringList probe {QStringLiteral("probe"),     path,
+                                 QStringLiteral("--dataset"), QStringLiteral("docs"),
+                                 QStringLiteral("--from"),    QStringLiteral("docs/sgns"),
+                                 QStringLiteral("--folds"),   QStringLiteral("4")};
+        r = cli(probe + QStringList {QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(u"label_kind").toString(), QStringLiteral("label"));
@@ -210,8 +213,9 @@ private Q_SLOTS:
             QCOMPARE(row.value(u"order").toObject().value(u"samples").toInteger(), 240);
             QVERIFY(row.value(u"knn_chance").toDouble() == 0.5);
         }
-        QCOMPARE(names, (QStringList{QStringLiteral("mean"), QStringLiteral("sif"), QStringLiteral("pyramid"),
-                                     QStringLiteral("positional")}));
+        QCOMPARE(names,
+                 (QStringList {QStringLiteral("mean"), QStringLiteral("sif"), QStringLiteral("pyramid"),
+                               QStringLiteral("positional")}));
         const auto accuracy = [&](int m, const char *probeName) {
             return methods[m].toObject().value(QLatin1String(probeName)).toObject().value(u"accuracy").toDouble();
         };

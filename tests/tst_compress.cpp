@@ -1,13 +1,13 @@
 // Embedding sets in the project: storage, int8 codes, PCA prefixes, exports that re-import.
 #include "testutil.h"
 
-#include "embed/compress.h"
-#include "store/embeddingsets.h"
-#include "eval/compressionrecall.h"
 #include "base/embeddingset.h"
-#include "io/exporter.h"
 #include "base/random.h"
+#include "embed/compress.h"
+#include "eval/compressionrecall.h"
+#include "io/exporter.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,8 +51,7 @@ EmbeddingSet lowRankSet(qint64 rows, quint64 seed)
 
 } // namespace
 
-class TestCompress final : public QObject
-{
+class TestCompress final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -92,7 +91,8 @@ private Q_SLOTS:
             QVERIFY((deq.col(d) - set.matrix().col(d)).cwiseAbs().maxCoeff() <= set.scales[size_t(d)] * 0.5f + 1e-6f);
         JobContext job;
         const QJsonObject r = compressionRecall(set, 10, 300, 7, job);
-        QVERIFY2(r.value(u"recall_int8").toDouble() >= 0.9, qPrintable(QString::number(r.value(u"recall_int8").toDouble())));
+        QVERIFY2(r.value(u"recall_int8").toDouble() >= 0.9,
+                 qPrintable(QString::number(r.value(u"recall_int8").toDouble())));
     }
 
     void pcaKeepsCosinesAndMakesPrefixesUseful()
@@ -107,7 +107,8 @@ private Q_SLOTS:
         const Eigen::MatrixXf g1 = set.matrix().topRows(50) * set.matrix().topRows(50).transpose();
         QVERIFY((g0 - g1).cwiseAbs().maxCoeff() < 1e-2f * g0.cwiseAbs().maxCoeff());
         // Columns ordered by variance.
-        const Eigen::RowVectorXf variance = (set.matrix().rowwise() - set.matrix().colwise().mean()).colwise().squaredNorm();
+        const Eigen::RowVectorXf variance
+            = (set.matrix().rowwise() - set.matrix().colwise().mean()).colwise().squaredNorm();
         QVERIFY(variance(0) >= variance(1) && variance(1) >= variance(10) && variance(10) >= variance(60));
         const QJsonObject after = compressionRecall(set, 10, 300, 7, job);
         const double p32 = after.value(u"recall_prefix32").toDouble();
@@ -148,7 +149,9 @@ private Q_SLOTS:
         QVERIFY(!files.isEmpty());
         io::ImportOptions options;
         options.dataset = QStringLiteral("again");
-        r = test::importInto(p, {files.first().endsWith(u"vectors.tsv") ? QFileInfo(files.first()).absolutePath() : files.first()}, options);
+        r = test::importInto(
+            p, {files.first().endsWith(u"vectors.tsv") ? QFileInfo(files.first()).absolutePath() : files.first()},
+            options);
         QVERIFY2(r.ok, qPrintable(r.error));
         const EmbeddingSet again = loadEmbeddingSet(p, QStringLiteral("again"));
         QCOMPARE(again.count(), set.count());
@@ -181,8 +184,10 @@ private Q_SLOTS:
         QCOMPARE(first.value(u"method").toString(), QStringLiteral("test"));
         QVERIFY(first.contains(u"dataset") && first.contains(u"kind"));
 
-        cli.start(QString::fromUtf8(ORRERY_CLI), {QStringLiteral("compress"), project, QStringLiteral("--set"), QStringLiteral("low-rank"),
-                                                  QStringLiteral("--pca"), QStringLiteral("--int8"), QStringLiteral("--queries"), QStringLiteral("200")});
+        cli.start(QString::fromUtf8(ORRERY_CLI),
+                  {QStringLiteral("compress"), project, QStringLiteral("--set"), QStringLiteral("low-rank"),
+                   QStringLiteral("--pca"), QStringLiteral("--int8"), QStringLiteral("--queries"),
+                   QStringLiteral("200")});
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 0);
         const QJsonObject report = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();

@@ -1,12 +1,12 @@
 // Sequence pooling (mean, SIF, pyramid, positional), MBAT record vectors, LSA and the embed verb.
 
+#include "base/random.h"
 #include "embed/lsa.h"
-#include "store/embeddingsets.h"
 #include "embed/mbat.h"
 #include "embed/pooling.h"
 #include "index/exactknn.h"
-#include "base/random.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -154,8 +154,7 @@ std::optional<EmbeddingSetInfo> setInfo(const Project &project, const QString &n
 
 } // namespace
 
-class TestEmbed final : public QObject
-{
+class TestEmbed final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -167,10 +166,10 @@ private Q_SLOTS:
         const EmbeddingSet out = pool(makeCorpus({{1, 2, 3}, {1, 1, 2}, {3}}), items, PoolingMethod::Mean);
         QCOMPARE(out.method, QStringLiteral("mean"));
         QCOMPARE(int(out.kind), int(ItemKind::Playlist));
-        QCOMPARE(out.ids, (std::vector<qint64>{1000, 1001, 1002}));
+        QCOMPARE(out.ids, (std::vector<qint64> {1000, 1001, 1002}));
         QCOMPARE(out.dim, 2);
         const float r2 = float(1 / std::sqrt(2.0)), r5 = float(1 / std::sqrt(5.0));
-        const std::vector<float> expected{r2, r2, 2 * r5, r5, r2, r2};
+        const std::vector<float> expected {r2, r2, 2 * r5, r5, r2, r2};
         for (size_t i = 0; i < expected.size(); ++i)
             QVERIFY2(std::abs(out.vectors[i] - expected[i]) < 1e-6f, qPrintable(QString::number(i)));
         QCOMPARE(out.stats.value(QStringLiteral("unknown_items")).toInteger(), 0);
@@ -259,7 +258,7 @@ private Q_SLOTS:
         // gives both halves. (Items 1 and 3 are in every other sequence, 2 only in the last;
         // no component removed, as here it would be the rare item's own direction.)
         const EmbeddingSet axes = itemSet(3, {1, 2, 3}, {1, 0, 0, 0, 1, 0, 0, 0, 1});
-        std::vector<std::vector<qint64>> skewed(50, std::vector<qint64>{1, 3});
+        std::vector<std::vector<qint64>> skewed(50, std::vector<qint64> {1, 3});
         skewed.push_back({1, 2});
         PoolingOptions options;
         options.sifA = 0.01;
@@ -277,7 +276,7 @@ private Q_SLOTS:
         const EmbeddingSet out = pool(makeCorpus({{1, 2, 3}, {3, 2, 1}, {2}}), items, PoolingMethod::Pyramid);
         QCOMPARE(out.method, QStringLiteral("pyramid"));
         QCOMPARE(out.dim, 14);
-        QCOMPARE(out.params.value(QStringLiteral("levels")).toArray(), (QJsonArray{1, 2, 4}));
+        QCOMPARE(out.params.value(QStringLiteral("levels")).toArray(), (QJsonArray {1, 2, 4}));
         // L = 3: level 2 bins [0,2) [1,3); level 4 bins [0,1) [0,2) [1,3) [2,3).
         Eigen::VectorXf expected(14);
         expected << 2.f / 3, 2.f / 3, 0.5f, 0.5f, 0.5f, 1, 1, 0, 0.5f, 0.5f, 0.5f, 1, 1, 1;
@@ -456,7 +455,7 @@ private Q_SLOTS:
         MbatEncoder numbers(options);
         options.fields.clear();
         MbatEncoder records(options);
-        const std::vector<double> values{0, 2, 5, 10, 14, 30, 60, 100};
+        const std::vector<double> values {0, 2, 5, 10, 14, 30, 60, 100};
         std::vector<Eigen::VectorXf> alone, whole;
         for (const double v : values) {
             const std::string record = R"({"kind": "x", "value": )" + std::to_string(v) + "}";
@@ -597,7 +596,7 @@ private Q_SLOTS:
         QCOMPARE(set.method, QStringLiteral("mbat"));
         QCOMPARE(set.datasetId, r.datasetId);
         QCOMPARE(set.stats.value(QStringLiteral("empty_records")).toInteger(), 1);
-        QCOMPARE(set.params.value(QStringLiteral("fields")).toArray(), QJsonArray{QStringLiteral("region")});
+        QCOMPARE(set.params.value(QStringLiteral("fields")).toArray(), QJsonArray {QStringLiteral("region")});
         QCOMPARE(rowOf(set, 0), rowOf(set, 1));
         QCOMPARE(rowOf(set, 2).norm(), 0.0f);
     }
@@ -746,7 +745,7 @@ private Q_SLOTS:
 
     void cancelStopsEveryMethod()
     {
-        const std::atomic_bool stop{true};
+        const std::atomic_bool stop {true};
         JobContext job({}, &stop);
         const Corpus corpus = makeCorpus({{1, 2, 3}, {3, 2}});
         const EmbeddingSet items = randomItems(3, 4, 1);
@@ -805,7 +804,7 @@ private Q_SLOTS:
         QCOMPARE(summary.value(QStringLiteral("name")).toString(), QStringLiteral("recs/mbat"));
         QCOMPARE(summary.value(QStringLiteral("rows")).toInteger(), 4);
         QCOMPARE(summary.value(QStringLiteral("params")).toObject().value(QStringLiteral("exclude_fields")).toArray(),
-                 (QJsonArray{QStringLiteral("region"), QStringLiteral("area")}));
+                 (QJsonArray {QStringLiteral("region"), QStringLiteral("area")}));
 
         r = cli({QStringLiteral("embed"), project, QStringLiteral("--dataset"), QStringLiteral("docs"),
                  QStringLiteral("--method"), QStringLiteral("lsa"), QStringLiteral("--dim"), QStringLiteral("4"),
@@ -844,13 +843,13 @@ private Q_SLOTS:
         }
 
         // The same name again needs --replace.
-        const QStringList again{QStringLiteral("embed"),     project,
-                                QStringLiteral("--dataset"), QStringLiteral("recs"),
-                                QStringLiteral("--method"),  QStringLiteral("mbat")};
+        const QStringList again {QStringLiteral("embed"),     project,
+                                 QStringLiteral("--dataset"), QStringLiteral("recs"),
+                                 QStringLiteral("--method"),  QStringLiteral("mbat")};
         r = cli(again);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("already exists"), r.err.constData());
-        QCOMPARE(cli(again + QStringList{QStringLiteral("--replace")}).exitCode, 0);
+        QCOMPARE(cli(again + QStringList {QStringLiteral("--replace")}).exitCode, 0);
         {
             Project p(project);
             QCOMPARE(setInfo(p, QStringLiteral("recs/mbat"))->dim, 256);

@@ -2,9 +2,9 @@
 // small files the tests write; and what every importer must do with bad input.
 #include "testutil.h"
 
+#include "base/tokenizer.h"
 #include "io/identity.h"
 #include "io/synth.h"
-#include "base/tokenizer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,16 +34,16 @@ QString text(Project &p, const QString &sql)
 
 std::vector<qint64> entriesOf(Project &p, const QString &playlistKey, qint64 datasetId)
 {
-    sql::Statement st(p.db(), "SELECT s.entries FROM sequence s JOIN dataset_item di ON di.item_id = s.item_id "
-                              "WHERE di.key = ? AND s.dataset_id = ? AND di.dataset_id = s.dataset_id");
+    sql::Statement st(p.db(),
+                      "SELECT s.entries FROM sequence s JOIN dataset_item di ON di.item_id = s.item_id "
+                      "WHERE di.key = ? AND s.dataset_id = ? AND di.dataset_id = s.dataset_id");
     st.bind(1, playlistKey).bind(2, datasetId);
     return st.step() ? unpackIds(st.columnBlob(0)) : std::vector<qint64>();
 }
 
 } // namespace
 
-class TestImporters final : public QObject
-{
+class TestImporters final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -57,11 +57,15 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("sequences");
         QTest::addColumn<qint64>("entries");
         QTest::addColumn<qint64>("tags");
-        QTest::newRow("yes_small") << "yes_small" << "yes" << 3168LL << 41480LL << 175911LL << 250LL;
-        QTest::newRow("mpd first29") << "mpd/mpd.slice.0-999.first29.json" << "mpd" << 1397LL << 29LL << 1448LL << 0LL;
-        QTest::newRow("countries") << "countries/countries.json" << "json" << 250LL << 0LL << 0LL << 0LL;
+        QTest::newRow("yes_small") << "yes_small"
+                                   << "yes" << 3168LL << 41480LL << 175911LL << 250LL;
+        QTest::newRow("mpd first29") << "mpd/mpd.slice.0-999.first29.json"
+                                     << "mpd" << 1397LL << 29LL << 1448LL << 0LL;
+        QTest::newRow("countries") << "countries/countries.json"
+                                   << "json" << 250LL << 0LL << 0LL << 0LL;
         // bbc: 2,225 documents + 32,252 distinct case-folded words; 5 folder labels.
-        QTest::newRow("bbc") << "bbc" << "text" << 34477LL << 2225LL << 861486LL << 5LL;
+        QTest::newRow("bbc") << "bbc"
+                             << "text" << 34477LL << 2225LL << 861486LL << 5LL;
     }
 
     void sharedData()
@@ -99,10 +103,13 @@ private Q_SLOTS:
         // song_hash.txt line 1: `0\tGucci Time (w\/ Swizz Beatz)\tGucci Mane` (JSON-style escape undone)
         const qint64 song0 = p.itemForKey(QStringLiteral("0"), r.datasetId);
         QVERIFY(song0 > 0);
-        QCOMPARE(text(p, QStringLiteral("SELECT title FROM item WHERE id = %1").arg(song0)), QStringLiteral("Gucci Time (w/ Swizz Beatz)"));
-        QCOMPARE(text(p, QStringLiteral("SELECT artist FROM item WHERE id = %1").arg(song0)), QStringLiteral("Gucci Mane"));
+        QCOMPARE(text(p, QStringLiteral("SELECT title FROM item WHERE id = %1").arg(song0)),
+                 QStringLiteral("Gucci Time (w/ Swizz Beatz)"));
+        QCOMPARE(text(p, QStringLiteral("SELECT artist FROM item WHERE id = %1").arg(song0)),
+                 QStringLiteral("Gucci Mane"));
         // Two songs titled "-" by "-" are distinct items (identity is the Yes source id).
-        QCOMPARE(scalar(p, QStringLiteral("SELECT count(*) FROM item WHERE kind = 0 AND title = '-' AND artist = '-'")), 2);
+        QCOMPARE(scalar(p, QStringLiteral("SELECT count(*) FROM item WHERE kind = 0 AND title = '-' AND artist = '-'")),
+                 2);
         // tags.txt line 1 is "115 173"; tag_hash.txt names them.
         QCOMPARE(scalar(p, QStringLiteral("SELECT count(*) FROM item_tag WHERE item_id = %1").arg(song0)), 2);
         // train.txt line 3 is the first playlist: "0 1 2 3 4 5 6 7 8 "
@@ -120,22 +127,29 @@ private Q_SLOTS:
         const auto r = test::importInto(p, {shared});
         QVERIFY2(r.ok, qPrintable(r.error));
         const qint64 playlist = p.itemForKey(QStringLiteral("0"), r.datasetId);
-        QCOMPARE(text(p, QStringLiteral("SELECT title FROM item WHERE id = %1").arg(playlist)), QStringLiteral("Throwbacks"));
-        const QJsonObject attrs =
-            QJsonDocument::fromJson(text(p, QStringLiteral("SELECT attrs FROM item WHERE id = %1").arg(playlist)).toUtf8()).object();
-        for (const char *field : {"name", "collaborative", "pid", "modified_at", "num_tracks", "num_albums", "num_followers",
-                                  "num_edits", "duration_ms", "num_artists"})
+        QCOMPARE(text(p, QStringLiteral("SELECT title FROM item WHERE id = %1").arg(playlist)),
+                 QStringLiteral("Throwbacks"));
+        const QJsonObject attrs = QJsonDocument::fromJson(
+                                      text(p, QStringLiteral("SELECT attrs FROM item WHERE id = %1").arg(playlist))
+                                          .toUtf8())
+                                      .object();
+        for (const char *field : {"name", "collaborative", "pid", "modified_at", "num_tracks", "num_albums",
+                                  "num_followers", "num_edits", "duration_ms", "num_artists"})
             QVERIFY2(attrs.contains(QLatin1String(field)), field);
         QCOMPARE(attrs.value(u"num_tracks").toInt(), int(entriesOf(p, QStringLiteral("0"), r.datasetId).size()));
         const qint64 toxic = p.itemForKey(QStringLiteral("spotify:track:6I9VzXrHxO9rA9A5euc8Ak"), r.datasetId);
         QVERIFY(toxic > 0);
-        QCOMPARE(text(p, QStringLiteral("SELECT title || '|' || artist || '|' || album FROM item WHERE id = %1").arg(toxic)),
-                 QStringLiteral("Toxic|Britney Spears|In The Zone"));
-        const QJsonObject trackAttrs =
-            QJsonDocument::fromJson(text(p, QStringLiteral("SELECT attrs FROM item WHERE id = %1").arg(toxic)).toUtf8()).object();
+        QCOMPARE(
+            text(p, QStringLiteral("SELECT title || '|' || artist || '|' || album FROM item WHERE id = %1").arg(toxic)),
+            QStringLiteral("Toxic|Britney Spears|In The Zone"));
+        const QJsonObject trackAttrs = QJsonDocument::fromJson(
+                                           text(p, QStringLiteral("SELECT attrs FROM item WHERE id = %1").arg(toxic))
+                                               .toUtf8())
+                                           .object();
         QCOMPARE(trackAttrs.value(u"artist_uri").toString(), QStringLiteral("spotify:artist:26dSoYclwsYLMAKD3tpOr4"));
         QCOMPARE(trackAttrs.value(u"duration_ms").toInt(), 198800);
-        QVERIFY(text(p, QStringLiteral("SELECT attrs FROM dataset WHERE id = %1").arg(r.datasetId)).contains(u"generated_on"));
+        QVERIFY(text(p, QStringLiteral("SELECT attrs FROM dataset WHERE id = %1").arg(r.datasetId))
+                    .contains(u"generated_on"));
     }
 
     void mpdReducedFilesAndEmptySlices()
@@ -155,9 +169,13 @@ private Q_SLOTS:
         QCOMPARE(r.stats.entries, 4);
         QCOMPARE(r.stats.datasetItems, 3);
         const auto a = entriesOf(p, QStringLiteral("7"), r.datasetId);
-        QCOMPARE(a, (std::vector<qint64>{p.itemForKey(QStringLiteral("spotify:track:B")), p.itemForKey(QStringLiteral("spotify:track:A"))}));
+        QCOMPARE(a,
+                 (std::vector<qint64> {p.itemForKey(QStringLiteral("spotify:track:B")),
+                                       p.itemForKey(QStringLiteral("spotify:track:A"))}));
         const auto b = entriesOf(p, QStringLiteral("8"), r.datasetId);
-        QCOMPARE(b, (std::vector<qint64>{p.itemForKey(QStringLiteral("spotify:track:C")), p.itemForKey(QStringLiteral("spotify:track:A"))}));
+        QCOMPARE(b,
+                 (std::vector<qint64> {p.itemForKey(QStringLiteral("spotify:track:C")),
+                                       p.itemForKey(QStringLiteral("spotify:track:A"))}));
     }
 
     void sameSongInTwoDatasetsIsOneItem()
@@ -165,8 +183,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString one = dir.filePath(QStringLiteral("one.json"));
         const QString two = dir.filePath(QStringLiteral("two.json"));
-        test::writeFile(one, R"({"playlists":[{"pid":1,"tracks":[{"track_uri":"spotify:track:X","track_name":"X"}]}]})");
-        test::writeFile(two, R"({"playlists":[{"pid":1,"tracks":[{"track_uri":"spotify:track:X"},{"track_uri":"spotify:track:Y"}]}]})");
+        test::writeFile(one,
+                        R"({"playlists":[{"pid":1,"tracks":[{"track_uri":"spotify:track:X","track_name":"X"}]}]})");
+        test::writeFile(
+            two,
+            R"({"playlists":[{"pid":1,"tracks":[{"track_uri":"spotify:track:X"},{"track_uri":"spotify:track:Y"}]}]})");
         Project p(dir.filePath(QStringLiteral("p.orrery")));
         QVERIFY(test::importInto(p, {one}).ok);
         const auto r = test::importInto(p, {two});
@@ -182,14 +203,16 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("bad-track.json"));
-        test::writeFile(path, "{\"playlists\":[\n{\"pid\":1,\"tracks\":[{\"track_uri\":\"spotify:track:A\"}]},\n"
-                              "{\"pid\":2,\"tracks\":[{\"track_name\":\"no uri\"}]}\n]}");
+        test::writeFile(path,
+                        "{\"playlists\":[\n{\"pid\":1,\"tracks\":[{\"track_uri\":\"spotify:track:A\"}]},\n"
+                        "{\"pid\":2,\"tracks\":[{\"track_name\":\"no uri\"}]}\n]}");
         Project p(dir.filePath(QStringLiteral("p.orrery")));
         auto r = test::importInto(p, {path});
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.stats.sequences, 1);
         QCOMPARE(r.stats.skipped, 1);
-        QVERIFY2(r.stats.warnings.first().startsWith(path + QStringLiteral(":3:1:")), qPrintable(r.stats.warnings.first()));
+        QVERIFY2(r.stats.warnings.first().startsWith(path + QStringLiteral(":3:1:")),
+                 qPrintable(r.stats.warnings.first()));
         const QByteArray before = test::fingerprint(p);
         io::ImportOptions strict;
         strict.strict = true;
@@ -204,7 +227,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString array = dir.filePath(QStringLiteral("array.json"));
-        test::writeFile(array, R"([{"id":"a","name":{"common":"Alpha"},"tags":["x",{"deep":[1,2]}]},{"title":"no id"}])");
+        test::writeFile(array,
+                        R"([{"id":"a","name":{"common":"Alpha"},"tags":["x",{"deep":[1,2]}]},{"title":"no id"}])");
         const QString lines = dir.filePath(QStringLiteral("records.jsonl"));
         test::writeFile(lines, "{\"id\":1,\"v\":true}\n\n{\"id\":2,\"v\":null}\n{\"id\":3, broken\n{\"id\":4}\n");
         const QString object = dir.filePath(QStringLiteral("one.json"));
@@ -216,7 +240,9 @@ private Q_SLOTS:
         QCOMPARE(r.stats.datasetItems, 2);
         const qint64 a = p.itemForKey(QStringLiteral("a"), r.datasetId);
         QCOMPARE(text(p, QStringLiteral("SELECT title FROM item WHERE id = %1").arg(a)), QStringLiteral("Alpha"));
-        const QJsonObject attrs = QJsonDocument::fromJson(text(p, QStringLiteral("SELECT attrs FROM item WHERE id = %1").arg(a)).toUtf8()).object();
+        const QJsonObject attrs = QJsonDocument::fromJson(
+                                      text(p, QStringLiteral("SELECT attrs FROM item WHERE id = %1").arg(a)).toUtf8())
+                                      .object();
         QCOMPARE(attrs.value(u"tags").toArray().at(1).toObject().value(u"deep").toArray().size(), 2); // nesting intact
         QVERIFY(p.itemForKey(QStringLiteral("1"), r.datasetId) > 0); // record number when there is no id
 
@@ -224,7 +250,8 @@ private Q_SLOTS:
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.stats.datasetItems, 3);
         QCOMPARE(r.stats.skipped, 1);
-        QVERIFY2(r.stats.warnings.first().startsWith(lines + QStringLiteral(":4:")), qPrintable(r.stats.warnings.first()));
+        QVERIFY2(r.stats.warnings.first().startsWith(lines + QStringLiteral(":4:")),
+                 qPrintable(r.stats.warnings.first()));
 
         r = test::importInto(p, {object});
         QVERIFY2(r.ok, qPrintable(r.error));
@@ -249,8 +276,11 @@ private Q_SLOTS:
         QCOMPARE(r.stats.sequences, 2); // the README is not a document
         const qint64 doc = p.itemForKey(QStringLiteral("sport/1.txt"), r.datasetId);
         QCOMPARE(text(p, QStringLiteral("SELECT title FROM item WHERE id = %1").arg(doc)), QStringLiteral("Cup final"));
-        QCOMPARE(text(p, QStringLiteral("SELECT t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id WHERE it.item_id = %1").arg(doc)),
-                 QStringLiteral("sport"));
+        QCOMPARE(
+            text(p,
+                 QStringLiteral("SELECT t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id WHERE it.item_id = %1")
+                     .arg(doc)),
+            QStringLiteral("sport"));
         // "cup final the team won the cup" -> 7 tokens; "the", "won" shared with the other document.
         const auto words = entriesOf(p, QStringLiteral("sport/1.txt"), r.datasetId);
         QCOMPARE(words.size(), size_t(7));
@@ -268,9 +298,11 @@ private Q_SLOTS:
         QVERIFY2(r.ok, qPrintable(r.error));
         const qint64 relative = p.itemForKey(QStringLiteral("tech/2.txt"), r.datasetId);
         QVERIFY(relative > 0);
-        QCOMPARE(text(p, QStringLiteral("SELECT t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id WHERE it.item_id = %1")
-                             .arg(relative)),
-                 QStringLiteral("tech"));
+        QCOMPARE(
+            text(p,
+                 QStringLiteral("SELECT t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id WHERE it.item_id = %1")
+                     .arg(relative)),
+            QStringLiteral("tech"));
 
         r = test::importInto(p, {lines});
         QVERIFY2(r.ok, qPrintable(r.error));
@@ -290,7 +322,10 @@ private Q_SLOTS:
         QCOMPARE(scalar(p, QStringLiteral("SELECT count(*) FROM item_fts WHERE item_fts MATCH 'title:toxic'")), 1);
         QVERIFY(scalar(p, QStringLiteral("SELECT count(*) FROM item_fts WHERE item_fts MATCH 'artist:britney'")) >= 1);
         QCOMPARE(scalar(p, QStringLiteral("SELECT count(*) FROM item_fts WHERE item_fts MATCH 'title:throwbacks'")), 1);
-        QVERIFY(scalar(p, QStringLiteral("SELECT count(*) FROM item_fts WHERE item_fts MATCH 'attrs:\"26dSoYclwsYLMAKD3tpOr4\"'")) >= 1);
+        QVERIFY(scalar(p,
+                       QStringLiteral(
+                           "SELECT count(*) FROM item_fts WHERE item_fts MATCH 'attrs:\"26dSoYclwsYLMAKD3tpOr4\"'"))
+                >= 1);
     }
 
     // --- identity, tokens, detection -----------------------------------------------------
@@ -299,11 +334,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("a");
         QTest::addColumn<QString>("b");
-        QTest::newRow("case and spaces") << "  Hey   JUDE " << "hey jude";
-        QTest::newRow("ft.") << "Song (ft. Drake)" << "song (feat. drake)";
-        QTest::newRow("featuring") << "Song featuring Drake" << "Song Feat. Drake";
-        QTest::newRow("feat") << "Song feat Drake" << "song FT Drake";
-        QTest::newRow("unicode fold") << "STRASSE Ünïcode" << "strasse ünïcode";
+        QTest::newRow("case and spaces") << "  Hey   JUDE "
+                                         << "hey jude";
+        QTest::newRow("ft.") << "Song (ft. Drake)"
+                             << "song (feat. drake)";
+        QTest::newRow("featuring") << "Song featuring Drake"
+                                   << "Song Feat. Drake";
+        QTest::newRow("feat") << "Song feat Drake"
+                              << "song FT Drake";
+        QTest::newRow("unicode fold") << "STRASSE Ünïcode"
+                                      << "strasse ünïcode";
     }
     void normalisedNames()
     {
@@ -323,9 +363,9 @@ private Q_SLOTS:
     void tokenizer()
     {
         QCOMPARE(io::Tokenizer::tokenize(QStringLiteral("The U.S. isn't £5 — café, 2004's \"Hello\"!")),
-                 (QStringList{QStringLiteral("the"), QStringLiteral("u"), QStringLiteral("s"), QStringLiteral("isn't"),
-                              QStringLiteral("5"), QStringLiteral("café"), QStringLiteral("2004"), QStringLiteral("s"),
-                              QStringLiteral("hello")}));
+                 (QStringList {QStringLiteral("the"), QStringLiteral("u"), QStringLiteral("s"), QStringLiteral("isn't"),
+                               QStringLiteral("5"), QStringLiteral("café"), QStringLiteral("2004"), QStringLiteral("s"),
+                               QStringLiteral("hello")}));
         QVERIFY(io::Tokenizer::isStopWord(QStringLiteral("the")));
         QVERIFY(!io::Tokenizer::isStopWord(QStringLiteral("music")));
     }
@@ -342,7 +382,9 @@ private Q_SLOTS:
         QTest::newRow("m3u ext") << "x.m3u8" << QByteArray("/music/a.mp3\n") << "m3u";
         QTest::newRow("m3u content") << "list.txt" << QByteArray("#EXTM3U\n#EXTINF:1,A - B\na.mp3\n") << "m3u";
         QTest::newRow("pls content") << "x.ini" << QByteArray("[playlist]\nFile1=a.mp3\n") << "pls";
-        QTest::newRow("xspf") << "x.xml" << QByteArray("<?xml version=\"1.0\"?><playlist xmlns=\"http://xspf.org/ns/0/\"/>") << "xspf";
+        QTest::newRow("xspf") << "x.xml"
+                              << QByteArray("<?xml version=\"1.0\"?><playlist xmlns=\"http://xspf.org/ns/0/\"/>")
+                              << "xspf";
         QTest::newRow("csv") << "x.csv" << QByteArray("playlist,artist,track\np,a,t\n") << "csv";
         QTest::newRow("csv as txt") << "x.txt" << QByteArray("playlist_name\tartist_name\ttrack_name\n") << "csv";
         QTest::newRow("npy") << "v.npy" << QByteArray("\x93NUMPY\x01\x00", 8) << "vectors";
@@ -377,20 +419,44 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("format");
-        QTest::addColumn<QString>("where");   // expected prefix after the path
+        QTest::addColumn<QString>("where"); // expected prefix after the path
         QTest::addColumn<QString>("message"); // expected part of the message
-        QTest::newRow("truncated mpd") << "t.json" << QByteArray("{\"playlists\":[{\"pid\":1,\"tracks\":[{\"track_uri\":\"x\"}]},\n{\"pid\":2,")
-                                       << "auto" << ":2:" << "truncated";
-        QTest::newRow("truncated json array") << "t.json" << QByteArray("[{\"id\":1},\n{\"id\":2") << "json" << ":2:" << "truncated";
-        QTest::newRow("json invalid utf8") << "u.json" << QByteArray("[{\"id\":1},\n{\"name\":\"caf\xe9\"}]") << "json" << ":2:1:" << "UTF-8";
-        QTest::newRow("json not a record file") << "n.json" << QByteArray("42") << "json" << ":1:1:" << "expected a JSON array or object";
-        QTest::newRow("binary junk as mpd") << "junk.json" << QByteArray("\x00\x01\xff\xfe{", 5) << "mpd" << ":1:1:" << "expected a JSON object";
-        QTest::newRow("empty json") << "empty.json" << QByteArray() << "json" << ":1:1:" << "empty file";
-        QTest::newRow("empty text") << "empty.txt" << QByteArray("\n\n") << "text" << ":1:" << "expected at least one";
-        QTest::newRow("mpd without playlists") << "x.json" << QByteArray("{\"info\":{}}") << "mpd" << ":1:1:" << "\"playlists\"";
-        QTest::newRow("mpd trailing garbage") << "x.json" << QByteArray("{\"playlists\":[]}\n}") << "mpd" << ":2:1:" << "unexpected data";
-        QTest::newRow("mpd playlists not array") << "x.json" << QByteArray("{\"playlists\":\n 5}") << "mpd" << ":2:2:" << "expected '['";
-        QTest::newRow("mpd bad json inside") << "x.json" << QByteArray("{\"playlists\":[\n  {\"pid\":1,,\"tracks\":[]}]}") << "mpd" << ":2:3:" << "invalid JSON";
+        QTest::newRow("truncated mpd")
+            << "t.json" << QByteArray("{\"playlists\":[{\"pid\":1,\"tracks\":[{\"track_uri\":\"x\"}]},\n{\"pid\":2,")
+            << "auto"
+            << ":2:"
+            << "truncated";
+        QTest::newRow("truncated json array") << "t.json" << QByteArray("[{\"id\":1},\n{\"id\":2") << "json"
+                                              << ":2:"
+                                              << "truncated";
+        QTest::newRow("json invalid utf8") << "u.json" << QByteArray("[{\"id\":1},\n{\"name\":\"caf\xe9\"}]") << "json"
+                                           << ":2:1:"
+                                           << "UTF-8";
+        QTest::newRow("json not a record file") << "n.json" << QByteArray("42") << "json"
+                                                << ":1:1:"
+                                                << "expected a JSON array or object";
+        QTest::newRow("binary junk as mpd") << "junk.json" << QByteArray("\x00\x01\xff\xfe{", 5) << "mpd"
+                                            << ":1:1:"
+                                            << "expected a JSON object";
+        QTest::newRow("empty json") << "empty.json" << QByteArray() << "json"
+                                    << ":1:1:"
+                                    << "empty file";
+        QTest::newRow("empty text") << "empty.txt" << QByteArray("\n\n") << "text"
+                                    << ":1:"
+                                    << "expected at least one";
+        QTest::newRow("mpd without playlists") << "x.json" << QByteArray("{\"info\":{}}") << "mpd"
+                                               << ":1:1:"
+                                               << "\"playlists\"";
+        QTest::newRow("mpd trailing garbage") << "x.json" << QByteArray("{\"playlists\":[]}\n}") << "mpd"
+                                              << ":2:1:"
+                                              << "unexpected data";
+        QTest::newRow("mpd playlists not array") << "x.json" << QByteArray("{\"playlists\":\n 5}") << "mpd"
+                                                 << ":2:2:"
+                                                 << "expected '['";
+        QTest::newRow("mpd bad json inside")
+            << "x.json" << QByteArray("{\"playlists\":[\n  {\"pid\":1,,\"tracks\":[]}]}") << "mpd"
+            << ":2:3:"
+            << "invalid JSON";
     }
 
     void badInput()
@@ -435,8 +501,10 @@ private Q_SLOTS:
     void failingFileAmongGoodOnesKeepsNothing()
     {
         QTemporaryDir dir;
-        test::writeFile(dir.filePath(QStringLiteral("in/a.json")), R"({"playlists":[{"pid":1,"tracks":[{"track_uri":"u:1"}]}]})");
-        test::writeFile(dir.filePath(QStringLiteral("in/b.json")), R"({"playlists":[{"pid":2,"tracks":[{"track_uri":"u:2"}]})");
+        test::writeFile(dir.filePath(QStringLiteral("in/a.json")),
+                        R"({"playlists":[{"pid":1,"tracks":[{"track_uri":"u:1"}]}]})");
+        test::writeFile(dir.filePath(QStringLiteral("in/b.json")),
+                        R"({"playlists":[{"pid":2,"tracks":[{"track_uri":"u:2"}]})");
         Project p(dir.filePath(QStringLiteral("p.orrery")));
         const QByteArray before = test::fingerprint(p);
         const auto r = test::importInto(p, {dir.filePath(QStringLiteral("in"))});
@@ -536,7 +604,8 @@ private Q_SLOTS:
         std::sort(counts.rbegin(), counts.rend());
         const size_t top = std::max<size_t>(1, counts.size() / 100);
         const qint64 topPlays = std::accumulate(counts.begin(), counts.begin() + qsizetype(top), qint64(0));
-        QVERIFY2(double(topPlays) / double(a.entries) > 0.10, qPrintable(QString::number(double(topPlays) / double(a.entries))));
+        QVERIFY2(double(topPlays) / double(a.entries) > 0.10,
+                 qPrintable(QString::number(double(topPlays) / double(a.entries))));
         // Bytes per entry near the real files' 505.
         const double perEntry = double(a.bytes) / double(a.entries);
         QVERIFY2(perEntry > 420 && perEntry < 560, qPrintable(QString::number(perEntry)));

@@ -4,13 +4,13 @@
 #include "testutil.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
+#include "base/random.h"
+#include "embed/lsa.h"
 #include "index/exactknn.h"
 #include "index/knngraph.h"
-#include "embed/lsa.h"
 #include "index/vectorindex.h"
-#include "base/random.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -771,7 +771,7 @@ private Q_SLOTS:
         const EmbeddingSet stored = loadEmbeddingSet(p, QStringLiteral("bbc/lsa"));
         QCOMPARE(stored.params.value(u"query_terms").toString(), QStringLiteral("bbc/lsa/terms"));
         QCOMPARE(int(loadEmbeddingSet(p, QStringLiteral("bbc/lsa/terms")).kind), int(ItemKind::Word));
-        const VectorIndex index = VectorIndex::build(stored, IndexOptions{}, job);
+        const VectorIndex index = VectorIndex::build(stored, IndexOptions {}, job);
 
         int self = 0, asked = 0;
         sql::Statement body(p.db(), "SELECT body FROM item WHERE id = ?");
@@ -787,7 +787,8 @@ private Q_SLOTS:
         qInfo("bbc LSA: a document's own text finds it first for %d of %d documents", self, asked);
         QVERIFY2(self >= asked * 9 / 10, qPrintable(QString::number(self)));
 
-        const TextQuery sport = textQuery(p, stored, QStringLiteral("The striker scored twice as the club won the league"));
+        const TextQuery sport = textQuery(p, stored,
+                                          QStringLiteral("The striker scored twice as the club won the league"));
         const auto found = index.ofVector(sport.vector, 10);
         std::vector<qint64> ids;
         for (const Neighbour &n : found)

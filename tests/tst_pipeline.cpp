@@ -2,14 +2,14 @@
 // selection export (core/io/exporter exportItems).
 
 #include "base/embeddingset.h"
-#include "store/layouts.h"
-#include "store/embeddingsets.h"
 #include "index/vectorindex.h"
 #include "io/exporter.h"
 #include "io/sample.h"
 #include "pipeline/pipeline.h"
 #include "store/colouring.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
+#include "store/layouts.h"
 #include "testutil.h"
 
 #include <QElapsedTimer>
@@ -22,8 +22,7 @@
 
 using namespace orrery;
 
-class TestPipeline final : public QObject
-{
+class TestPipeline final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -67,12 +66,13 @@ void TestPipeline::plans_data()
     QTest::addColumn<QStringList>("steps");
     QTest::addColumn<QString>("mapSet");
     QTest::newRow("playlists") << QStringLiteral("Sample playlists")
-                               << QStringList{QStringLiteral("Sample playlists/sgns"),
-                                              QStringLiteral("Sample playlists/mean")}
+                               << QStringList {QStringLiteral("Sample playlists/sgns"),
+                                               QStringLiteral("Sample playlists/mean")}
                                << QStringLiteral("Sample playlists/sgns");
-    QTest::newRow("articles") << QStringLiteral("Sample articles") << QStringList{QStringLiteral("Sample articles/lsa")}
+    QTest::newRow("articles") << QStringLiteral("Sample articles")
+                              << QStringList {QStringLiteral("Sample articles/lsa")}
                               << QStringLiteral("Sample articles/lsa");
-    QTest::newRow("records") << QStringLiteral("Sample records") << QStringList{QStringLiteral("Sample records/mbat")}
+    QTest::newRow("records") << QStringLiteral("Sample records") << QStringList {QStringLiteral("Sample records/mbat")}
                              << QStringLiteral("Sample records/mbat");
 }
 
@@ -130,7 +130,8 @@ void TestPipeline::recordsMap()
     for (const LayoutInfo &l : stored)
         names.append(l.name);
     names.sort();
-    QCOMPARE(names, QStringList({QStringLiteral("Sample records/mbat/pca"), QStringLiteral("Sample records/mbat/umap")}));
+    QCOMPARE(names,
+             QStringList({QStringLiteral("Sample records/mbat/pca"), QStringLiteral("Sample records/mbat/umap")}));
     const Layout umap = loadLayout(project, layoutName(plan.mapSet, ProjectionMethod::Umap));
     QCOMPARE(umap.xy, layouts[1].xy);
     // The map separates what MBAT separates: moons sit nearer to moons than to telescopes.
@@ -271,7 +272,7 @@ void TestPipeline::cancelLayout()
     const MapPlan plan = planFor(project, dataset);
     JobContext quiet;
     runEmbedStep(project, plan.steps.front(), quiet);
-    std::atomic_bool stop{true};
+    std::atomic_bool stop {true};
     JobContext cancelled({}, &stop);
     QVERIFY_THROWS_EXCEPTION(Cancelled, runLayoutStep(project, plan.mapSet, ProjectionMethod::Umap, cancelled));
     QVERIFY(listLayouts(project).isEmpty());
@@ -299,14 +300,17 @@ void TestPipeline::exportSelection()
     const MapPlan plan = planFor(project, dataset);
     const EmbeddingSet set = runEmbedStep(project, plan.steps.front(), job);
     // A selection in map order (not id order), with one document that has no MBAT vector.
-    std::vector<qint64> ids{set.ids[7], set.ids[3], set.ids[42]};
+    std::vector<qint64> ids {set.ids[7], set.ids[3], set.ids[42]};
     const qint64 document = datasetItems(project, project.datasetId(QString::fromUtf8(io::sampleArticlesName)),
-                                         ItemKind::Document).front();
+                                         ItemKind::Document)
+                                .front();
     ids.push_back(document);
     const QString out = m_dir.filePath(QStringLiteral("export-%1-%2").arg(format).arg(withSet))
-        + (format == int(io::ItemFormat::Csv) ? QStringLiteral(".csv") : format == int(io::ItemFormat::Json) ? QStringLiteral(".json") : QString());
-    const io::ItemExportResult result =
-        io::exportItems(project, ids, withSet ? &set : nullptr, io::ItemFormat(format), out);
+        + (format == int(io::ItemFormat::Csv)        ? QStringLiteral(".csv")
+               : format == int(io::ItemFormat::Json) ? QStringLiteral(".json")
+                                                     : QString());
+    const io::ItemExportResult result = io::exportItems(project, ids, withSet ? &set : nullptr, io::ItemFormat(format),
+                                                        out);
     const std::vector<QString> keys = itemKeys(project, ids);
     QCOMPARE(result.withoutVector, withSet ? 1 : 0);
 
@@ -377,11 +381,13 @@ void TestPipeline::exportSelection()
 void TestPipeline::exportErrors()
 {
     Project project(m_sample);
-    const std::vector<qint64> ids{1, 2};
-    QVERIFY_THROWS_EXCEPTION(Error, io::exportItems(project, ids, nullptr, io::ItemFormat::Projector,
-                                                    m_dir.filePath(QStringLiteral("none"))));
-    QVERIFY_THROWS_EXCEPTION(Error, io::exportItems(project, {1, 99999999}, nullptr, io::ItemFormat::Csv,
-                                                    m_dir.filePath(QStringLiteral("none.csv"))));
+    const std::vector<qint64> ids {1, 2};
+    QVERIFY_THROWS_EXCEPTION(
+        Error,
+        io::exportItems(project, ids, nullptr, io::ItemFormat::Projector, m_dir.filePath(QStringLiteral("none"))));
+    QVERIFY_THROWS_EXCEPTION(Error,
+                             io::exportItems(project, {1, 99999999}, nullptr, io::ItemFormat::Csv,
+                                             m_dir.filePath(QStringLiteral("none.csv"))));
     QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("none.csv"))));
 }
 
@@ -415,11 +421,12 @@ void TestPipeline::pointColours()
     c = readPointColours(project, docs.sequenceIds, ColourBy::Label, 12, job);
     QStringList labels = c.names;
     labels.sort();
-    QCOMPARE(labels, (QStringList{QStringLiteral("music"), QStringLiteral("science"), QStringLiteral("sport"),
-                                  QStringLiteral("travel")}));
+    QCOMPARE(labels,
+             (QStringList {QStringLiteral("music"), QStringLiteral("science"), QStringLiteral("sport"),
+                           QStringLiteral("travel")}));
 
     // Mixed ids by dataset and by kind.
-    std::vector<qint64> mixed{tracks[0], docs.sequenceIds[0], corpus.sequenceIds[0]};
+    std::vector<qint64> mixed {tracks[0], docs.sequenceIds[0], corpus.sequenceIds[0]};
     c = readPointColours(project, mixed, ColourBy::Dataset, 12, job);
     QCOMPARE(c.names[c.categories[0]], QString::fromUtf8(io::samplePlaylistsName));
     QCOMPARE(c.names[c.categories[1]], QString::fromUtf8(io::sampleArticlesName));

@@ -125,8 +125,7 @@ const QString getLucky = QStringLiteral("https://music.example.com/tracks/daft-p
 
 } // namespace
 
-class TestPlaylistFormats final : public QObject
-{
+class TestPlaylistFormats final : public QObject {
     Q_OBJECT
 
 private slots:

@@ -1,9 +1,9 @@
 // The paper's probes: linear classifiers with k-fold cross-validation, and their labels.
 #include "testutil.h"
 
+#include "base/random.h"
 #include "embed/lsa.h"
 #include "eval/probes.h"
-#include "base/random.h"
 
 #include <QTest>
 
@@ -29,8 +29,7 @@ Corpus corpusOf(const std::vector<std::vector<qint32>> &sequences, qint32 vocabu
 
 } // namespace
 
-class TestProbes final : public QObject
-{
+class TestProbes final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -119,7 +118,7 @@ private Q_SLOTS:
         std::vector<int> perBin(4, 0);
         for (const int b : bins)
             ++perBin[size_t(b)];
-        QCOMPARE(perBin, (std::vector<int>{25, 25, 25, 25}));
+        QCOMPARE(perBin, (std::vector<int> {25, 25, 25, 25}));
         QCOMPARE(bins.front(), 0);
         QCOMPARE(bins.back(), 3);
     }
@@ -131,12 +130,12 @@ private Q_SLOTS:
         tags.names = {QStringLiteral("rock"), QStringLiteral("jazz")};
         tags.perItem = {{0}, {0}, {1, 0}, {}};
         const Corpus c = corpusOf({{0, 1, 2}, {2, 3}, {3}, {2, 2, 0}}, 4);
-        QCOMPARE(majorityTags(c, tags), (std::vector<int>{0, 1, -1, 0}));
+        QCOMPARE(majorityTags(c, tags), (std::vector<int> {0, 1, -1, 0}));
     }
 
     void shuffleKeepsEntries()
     {
-        std::vector<std::vector<qint32>> seqs{{0, 1, 2, 3, 4, 5, 6, 7}, {7, 6}, {3}};
+        std::vector<std::vector<qint32>> seqs {{0, 1, 2, 3, 4, 5, 6, 7}, {7, 6}, {3}};
         const Corpus c = corpusOf(seqs, 8);
         const Corpus s = shuffledCopy(c, 4);
         QCOMPARE(s.offsets, c.offsets);
@@ -152,7 +151,8 @@ private Q_SLOTS:
 
     void classIndicesInFirstSeenOrder()
     {
-        QCOMPARE(classIndices({QStringLiteral("b"), QString(), QStringLiteral("a"), QStringLiteral("b")}), (std::vector<int>{0, -1, 1, 0}));
+        QCOMPARE(classIndices({QStringLiteral("b"), QString(), QStringLiteral("a"), QStringLiteral("b")}),
+                 (std::vector<int> {0, -1, 1, 0}));
     }
 
     void poolingProbesOnBbc()

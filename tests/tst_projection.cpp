@@ -3,16 +3,16 @@
 #include "testutil.h"
 
 #include "base/embeddingset.h"
-#include "store/layouts.h"
-#include "store/embeddingsets.h"
-#include "index/exactknn.h"
-#include "base/random.h"
 #include "base/layout.h"
-#include "projection/pca.h"
+#include "base/random.h"
+#include "index/exactknn.h"
 #include "projection/computelayout.h"
+#include "projection/pca.h"
 #include "projection/trustworthiness.h"
 #include "projection/umap.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
+#include "store/layouts.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -570,7 +570,7 @@ private Q_SLOTS:
         bool cancelled = false;
         try {
             computeLayout(set, options(ProjectionMethod(method)), job,
-                    [&](const std::vector<double> &, int) { fitting = true; });
+                          [&](const std::vector<double> &, int) { fitting = true; });
         } catch (const Cancelled &) {
             cancelled = true;
         }

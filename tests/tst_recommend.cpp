@@ -83,8 +83,7 @@ QJsonObject withoutTimes(QJsonObject o)
 
 } // namespace
 
-class TestRecommend final : public QObject
-{
+class TestRecommend final : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
@@ -149,9 +148,9 @@ private slots:
         const MethodReport &pop = reportOf(r, RecommendMethod::Popularity);
         const MethodReport &blend = reportOf(r, RecommendMethod::Blend);
         QVERIFY(pop.ndcg > 0.05); // popularity is a real baseline on radio playlists, not zero
-        for (const RecommendMethod m : {RecommendMethod::Centroid, RecommendMethod::Attention,
-                                        RecommendMethod::Cooccurrence, RecommendMethod::PlaylistKnn,
-                                        RecommendMethod::Blend}) {
+        for (const RecommendMethod m :
+             {RecommendMethod::Centroid, RecommendMethod::Attention, RecommendMethod::Cooccurrence,
+              RecommendMethod::PlaylistKnn, RecommendMethod::Blend}) {
             const MethodReport &x = reportOf(r, m);
             const QByteArray what = toString(m).toUtf8();
             QVERIFY2(x.ndcg > pop.ndcg * 1.2, what.constData());
@@ -204,9 +203,9 @@ private slots:
             for (const qint32 *t = m_corpus.begin(s * 97); t != m_corpus.end(s * 97); ++t)
                 q.seeds.push_back(m_corpus.vocab[size_t(*t)]);
             q.n = 100;
-            for (const RecommendMethod m : {RecommendMethod::Centroid, RecommendMethod::Attention,
-                                            RecommendMethod::Cooccurrence, RecommendMethod::PlaylistKnn,
-                                            RecommendMethod::Blend})
+            for (const RecommendMethod m :
+                 {RecommendMethod::Centroid, RecommendMethod::Attention, RecommendMethod::Cooccurrence,
+                  RecommendMethod::PlaylistKnn, RecommendMethod::Blend})
                 QVERIFY(r1.recommend(m, q) == r2.recommend(m, q));
         }
     }
@@ -230,9 +229,9 @@ private slots:
         const std::set<qint64> seeds(q.seeds.begin(), q.seeds.end());
         const std::unordered_map<qint64, QString> artists = itemArtists(p, m_songs.ids);
 
-        for (const RecommendMethod m : {RecommendMethod::Popularity, RecommendMethod::Centroid,
-                                        RecommendMethod::Attention, RecommendMethod::Cooccurrence,
-                                        RecommendMethod::Blend}) {
+        for (const RecommendMethod m :
+             {RecommendMethod::Popularity, RecommendMethod::Centroid, RecommendMethod::Attention,
+              RecommendMethod::Cooccurrence, RecommendMethod::Blend}) {
             const std::vector<Recommendation> list = rec.recommend(m, q);
             QCOMPARE(list.size(), size_t(50));
             std::set<qint64> distinct;
@@ -274,7 +273,8 @@ private slots:
         const auto spread = [&](const std::vector<Recommendation> &list) {
             RowMatrixXf rows(qint64(list.size()), rec.dim());
             for (size_t i = 0; i < list.size(); ++i)
-                rows.row(qint64(i)) = Eigen::Map<const Eigen::RowVectorXf>(rec.vectorOf(list[i].itemId).data(), rec.dim());
+                rows.row(qint64(i)) = Eigen::Map<const Eigen::RowVectorXf>(rec.vectorOf(list[i].itemId).data(),
+                                                                           rec.dim());
             return intraListDiversity(rows);
         };
         RecommendRequest diverse = q;
@@ -309,9 +309,9 @@ private slots:
         unknown.seeds = {-5, -6};
         unknown.n = 30;
         const std::vector<Recommendation> popular = rec.recommend(RecommendMethod::Popularity, unknown);
-        for (const RecommendMethod m : {RecommendMethod::Centroid, RecommendMethod::Attention,
-                                        RecommendMethod::Cooccurrence, RecommendMethod::PlaylistKnn,
-                                        RecommendMethod::Blend}) {
+        for (const RecommendMethod m :
+             {RecommendMethod::Centroid, RecommendMethod::Attention, RecommendMethod::Cooccurrence,
+              RecommendMethod::PlaylistKnn, RecommendMethod::Blend}) {
             const std::vector<Recommendation> list = rec.recommend(m, unknown);
             QCOMPARE(list.size(), popular.size());
             for (size_t i = 0; i < list.size(); ++i)
@@ -359,20 +359,21 @@ private slots:
                 for (const qint32 *t = m_corpus.begin(s * 311); t != m_corpus.end(s * 311); ++t)
                     q.seeds.push_back(m_corpus.vocab[size_t(*t)]);
                 q.mmrLambda = mmr;
-                for (const RecommendMethod m : {RecommendMethod::Popularity, RecommendMethod::Centroid,
-                                                RecommendMethod::Attention, RecommendMethod::Cooccurrence,
-                                                RecommendMethod::PlaylistKnn, RecommendMethod::Blend}) {
+                for (const RecommendMethod m :
+                     {RecommendMethod::Popularity, RecommendMethod::Centroid, RecommendMethod::Attention,
+                      RecommendMethod::Cooccurrence, RecommendMethod::PlaylistKnn, RecommendMethod::Blend}) {
                     q.n = 500;
                     const std::vector<Recommendation> full = rec.recommend(m, q);
                     q.n = 10;
                     const std::vector<Recommendation> head = rec.recommend(m, q);
                     QCOMPARE(head.size(), size_t(10));
                     for (size_t i = 0; i < head.size(); ++i)
-                        QVERIFY2(head[i] == full[i], qPrintable(QStringLiteral("%1, mmr %2, query %3, rank %4")
-                                                                    .arg(toString(m))
-                                                                    .arg(mmr)
-                                                                    .arg(s)
-                                                                    .arg(i + 1)));
+                        QVERIFY2(head[i] == full[i],
+                                 qPrintable(QStringLiteral("%1, mmr %2, query %3, rank %4")
+                                                .arg(toString(m))
+                                                .arg(mmr)
+                                                .arg(s)
+                                                .arg(i + 1)));
                 }
             }
         }
@@ -634,7 +635,8 @@ private slots:
 
         // Control characters do not survive XML, CSV line-end normalisation or an M3U line: every
         // text format refuses them, naming the track and the character; JSON escapes them.
-        const QString keys[] = {QStringLiteral("id\rx"), QStringLiteral("ctl\x01x"), QStringLiteral("nul") + QChar(0) + QChar(u'x')};
+        const QString keys[] = {QStringLiteral("id\rx"), QStringLiteral("ctl\x01x"),
+                                QStringLiteral("nul") + QChar(0) + QChar(u'x')};
         for (const QString &key : keys) {
             io::PlaylistExport l;
             io::PlaylistEntry ok, bad;
@@ -686,9 +688,9 @@ private slots:
     void queryLines_data()
     {
         QTest::addColumn<QByteArray>("line");
-        QTest::addColumn<QByteArray>("id");      // echoed id, empty when the line must be refused
+        QTest::addColumn<QByteArray>("id"); // echoed id, empty when the line must be refused
         QTest::addColumn<QStringList>("seeds");
-        QTest::addColumn<QString>("error");     // part of the message when refused
+        QTest::addColumn<QString>("error"); // part of the message when refused
         QTest::newRow("plain") << QByteArray("{\"id\":\"a\",\"seeds\":[\"0\",\"x y\"]}") << QByteArray("\"a\"")
                                << QStringList {QStringLiteral("0"), QStringLiteral("x y")} << QString();
         QTest::newRow("long integer id keeps its digits")
@@ -699,7 +701,8 @@ private slots:
             << QByteArray("{\"user\":7,\"n\":[1,2]}") << QStringList {QStringLiteral("3"), QStringLiteral("4")}
             << QString();
         QTest::newRow("escaped text") << QByteArray("{\"id\":\"caf\\u00e9\",\"seeds\":[\"a\\\"b\"]}")
-                                      << QByteArray("\"caf\xc3\xa9\"") << QStringList {QStringLiteral("a\"b")} << QString();
+                                      << QByteArray("\"caf\xc3\xa9\"") << QStringList {QStringLiteral("a\"b")}
+                                      << QString();
         QTest::newRow("invalid escape") << QByteArray("{\"id\":\"caf\\xe9\",\"seeds\":[]}") << QByteArray()
                                         << QStringList {} << QStringLiteral("invalid JSON");
         QTest::newRow("null") << QByteArray("null") << QByteArray() << QStringList {}
@@ -752,49 +755,57 @@ private slots:
         QTest::addColumn<QString>("message");
         const QString set = QStringLiteral("songs");
         QTest::newRow("recommend over the project")
-            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
-                            QStringLiteral("--seeds"), QStringLiteral("0"), QStringLiteral("--format"),
-                            QStringLiteral("m3u8"), QStringLiteral("--out"), QStringLiteral("PROJECT")}
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"),
+                            QStringLiteral("--set"),     set,
+                            QStringLiteral("--seeds"),   QStringLiteral("0"),
+                            QStringLiteral("--format"),  QStringLiteral("m3u8"),
+                            QStringLiteral("--out"),     QStringLiteral("PROJECT")}
             << 1 << QStringLiteral("refusing to write");
         QTest::newRow("recommend over the WAL")
-            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
-                            QStringLiteral("--seeds"), QStringLiteral("0"), QStringLiteral("--format"),
-                            QStringLiteral("csv"), QStringLiteral("--out"), QStringLiteral("PROJECT-wal")}
+            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"),
+                            QStringLiteral("--set"),     set,
+                            QStringLiteral("--seeds"),   QStringLiteral("0"),
+                            QStringLiteral("--format"),  QStringLiteral("csv"),
+                            QStringLiteral("--out"),     QStringLiteral("PROJECT-wal")}
             << 1 << QStringLiteral("over the project");
-        QTest::newRow("batch over its queries")
-            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
-                            QStringLiteral("--queries"), QStringLiteral("Q"), QStringLiteral("--out"), QStringLiteral("Q")}
-            << 1 << QStringLiteral("over the input");
-        QTest::newRow("batch with a bad line")
-            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
-                            QStringLiteral("--queries"), QStringLiteral("BAD"), QStringLiteral("--out"), QStringLiteral("OUT")}
-            << 2 << QStringLiteral(":2: expected a JSON object");
+        QTest::newRow("batch over its queries") << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"),
+                                                                QStringLiteral("--set"),     set,
+                                                                QStringLiteral("--queries"), QStringLiteral("Q"),
+                                                                QStringLiteral("--out"),     QStringLiteral("Q")}
+                                                << 1 << QStringLiteral("over the input");
+        QTest::newRow("batch with a bad line") << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"),
+                                                               QStringLiteral("--set"),     set,
+                                                               QStringLiteral("--queries"), QStringLiteral("BAD"),
+                                                               QStringLiteral("--out"),     QStringLiteral("OUT")}
+                                               << 2 << QStringLiteral(":2: expected a JSON object");
         QTest::newRow("export over the project")
-            << QStringList {QStringLiteral("export"), QStringLiteral("PROJECT"), QStringLiteral("--playlist"),
-                            QStringLiteral("0"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--out"),
-                            QStringLiteral("PROJECT")}
+            << QStringList {QStringLiteral("export"), QStringLiteral("PROJECT"),  QStringLiteral("--playlist"),
+                            QStringLiteral("0"),      QStringLiteral("--format"), QStringLiteral("csv"),
+                            QStringLiteral("--out"),  QStringLiteral("PROJECT")}
             << 1 << QStringLiteral("refusing to write");
         QTest::newRow("export without a format or a known extension")
             << QStringList {QStringLiteral("export"), QStringLiteral("PROJECT"), QStringLiteral("--playlist"),
-                            QStringLiteral("0"), QStringLiteral("--out"), QStringLiteral("OUT.txt")}
+                            QStringLiteral("0"),      QStringLiteral("--out"),   QStringLiteral("OUT.txt")}
             << 1 << QStringLiteral("cannot tell the format");
         QTest::newRow("a set of playlist vectors")
             << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"),
                             QStringLiteral("playlists"), QStringLiteral("--seeds"), QStringLiteral("0")}
             << 2 << QStringLiteral("holds no song");
-        QTest::newRow("mmr nan")
-            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
-                            QStringLiteral("--seeds"), QStringLiteral("0"), QStringLiteral("--mmr"), QStringLiteral("nan")}
-            << 1 << QStringLiteral("--mmr expects");
+        QTest::newRow("mmr nan") << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"),
+                                                 QStringLiteral("--set"),     set,
+                                                 QStringLiteral("--seeds"),   QStringLiteral("0"),
+                                                 QStringLiteral("--mmr"),     QStringLiteral("nan")}
+                                 << 1 << QStringLiteral("--mmr expects");
         QTest::newRow("blend weights all zero")
-            << QStringList {QStringLiteral("recommend"), QStringLiteral("PROJECT"), QStringLiteral("--set"), set,
-                            QStringLiteral("--seeds"), QStringLiteral("0"), QStringLiteral("--blend-weights"),
-                            QStringLiteral("0,0,0,0,0")}
+            << QStringList {QStringLiteral("recommend"),       QStringLiteral("PROJECT"),
+                            QStringLiteral("--set"),           set,
+                            QStringLiteral("--seeds"),         QStringLiteral("0"),
+                            QStringLiteral("--blend-weights"), QStringLiteral("0,0,0,0,0")}
             << 1 << QStringLiteral("not all 0");
-        QTest::newRow("no method")
-            << QStringList {QStringLiteral("evaluate"), QStringLiteral("PROJECT"), QStringLiteral("--dataset"),
-                            QStringLiteral("yes"), QStringLiteral("--methods"), QStringLiteral(",")}
-            << 1 << QStringLiteral("names no method");
+        QTest::newRow("no method") << QStringList {QStringLiteral("evaluate"),  QStringLiteral("PROJECT"),
+                                                   QStringLiteral("--dataset"), QStringLiteral("yes"),
+                                                   QStringLiteral("--methods"), QStringLiteral(",")}
+                                   << 1 << QStringLiteral("names no method");
     }
 
     void verbsRefuseBadOutputs()
@@ -856,11 +867,12 @@ private slots:
             QSKIP("../shared/data is absent");
         const QString in = m_dir.filePath(QStringLiteral("queries.jsonl"));
         const QString outPath = m_dir.filePath(QStringLiteral("answers.jsonl"));
-        test::writeFile(in, "{\"id\":\"a\",\"seeds\":[\"0\",\"1\",\"2\"]}\n"
-                            "{\"id\":\"b\",\"seeds\":[\"5\",\"no such song\",\"also unknown\"]}\n"
-                            "\n"
-                            "{\"id\":7,\"seeds\":[\"nobody knows me\"]}\n"
-                            "{\"id\":\"d\",\"seeds\":[]}\n");
+        test::writeFile(in,
+                        "{\"id\":\"a\",\"seeds\":[\"0\",\"1\",\"2\"]}\n"
+                        "{\"id\":\"b\",\"seeds\":[\"5\",\"no such song\",\"also unknown\"]}\n"
+                        "\n"
+                        "{\"id\":7,\"seeds\":[\"nobody knows me\"]}\n"
+                        "{\"id\":\"d\",\"seeds\":[]}\n");
         const Run r = cli({QStringLiteral("recommend"), m_yes, QStringLiteral("--set"), QStringLiteral("songs"),
                            QStringLiteral("--queries"), in, QStringLiteral("--out"), outPath, QStringLiteral("-n"),
                            QStringLiteral("40")});
@@ -933,9 +945,9 @@ private slots:
             QVERIFY2(line.contains("\tbecause you have ") || line.contains("\t0.0000\t"), line.constData());
 
         // A playlist's tracks as the seeds: none of them comes back.
-        const Run fromPlaylist = cli({QStringLiteral("recommend"), m_yes, QStringLiteral("--set"), QStringLiteral("songs"),
-                                      QStringLiteral("--playlist"), QStringLiteral("7"), QStringLiteral("-n"),
-                                      QStringLiteral("10"), QStringLiteral("--json")});
+        const Run fromPlaylist = cli({QStringLiteral("recommend"), m_yes, QStringLiteral("--set"),
+                                      QStringLiteral("songs"), QStringLiteral("--playlist"), QStringLiteral("7"),
+                                      QStringLiteral("-n"), QStringLiteral("10"), QStringLiteral("--json")});
         QVERIFY2(fromPlaylist.exitCode == 0, fromPlaylist.err.constData());
         const QJsonObject answer = QJsonDocument::fromJson(fromPlaylist.out).object();
         const QJsonArray seedKeys = answer.value(QStringLiteral("seeds")).toArray();
@@ -966,8 +978,8 @@ private slots:
         const auto longest = std::max_element(playlists.begin(), playlists.end(), [](const auto &a, const auto &b) {
             return a.second.size() < b.second.size();
         });
-        for (const QString &format : {QStringLiteral("m3u8"), QStringLiteral("xspf"), QStringLiteral("csv"),
-                                      QStringLiteral("json")}) {
+        for (const QString &format :
+             {QStringLiteral("m3u8"), QStringLiteral("xspf"), QStringLiteral("csv"), QStringLiteral("json")}) {
             const QString file = m_dir.filePath(QStringLiteral("exported.") + format);
             const Run r = cli({QStringLiteral("export"), m_yes, QStringLiteral("--playlist"), longest->first,
                                QStringLiteral("--dataset"), QStringLiteral("yes"), QStringLiteral("--format"), format,

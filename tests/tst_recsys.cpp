@@ -2,8 +2,8 @@
 // longer than R, the 500 cut), intra-list diversity, and the hold-out split and seed cases.
 #include "testutil.h"
 
-#include "eval/recsys.h"
 #include "base/random.h"
+#include "eval/recsys.h"
 
 #include <QTest>
 
@@ -58,8 +58,7 @@ Corpus corpusOf(const std::vector<std::vector<qint64>> &sequences)
 
 } // namespace
 
-class TestRecsys final : public QObject
-{
+class TestRecsys final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -73,8 +72,8 @@ private slots:
         QTest::addColumn<int>("clicks");
 
         const double l3 = 1 / std::log2(3.0);
-        QTest::newRow("perfect") << std::vector<qint64> {1, 2, 3} << std::vector<qint64> {1, 2, 3} << 500 << 1.0
-                                 << 1.0 << 0;
+        QTest::newRow("perfect") << std::vector<qint64> {1, 2, 3} << std::vector<qint64> {1, 2, 3} << 500 << 1.0 << 1.0
+                                 << 0;
         // Hits at ranks 2 and 4: DCG = 1/log2 2 + 1/log2 4 = 1.5; IDCG = 1 + 1 + 1/log2 3.
         QTest::newRow("hits at 2 and 4") << std::vector<qint64> {1, 2, 3} << std::vector<qint64> {4, 1, 5, 2} << 500
                                          << 1.0 / 3 << 1.5 / (2 + l3) << 0;
@@ -82,23 +81,27 @@ private slots:
             << std::vector<qint64> {777} << range(1, 501) << 500 << 0.0 << 0.0 << 51;
         QTest::newRow("empty list") << std::vector<qint64> {1} << std::vector<qint64> {} << 500 << 0.0 << 0.0 << 51;
         // |G| = 1 < |R|: only R[1] counts for R-precision; the hit at rank 3 still scores NDCG.
-        QTest::newRow("G shorter than R") << std::vector<qint64> {5} << std::vector<qint64> {1, 2, 5} << 500 << 0.0
-                                          << l3 << 0;
-        QTest::newRow("first hit at rank 11") << std::vector<qint64> {99} << [] {
-            std::vector<qint64> r = range(1, 11);
-            r.push_back(99);
-            return r;
-        }() << 500 << 0.0 << 1 / std::log2(11.0) << 1;
-        QTest::newRow("first hit at rank 500") << std::vector<qint64> {1000} << [] {
-            std::vector<qint64> r = range(1, 500);
-            r.push_back(1000);
-            return r;
-        }() << 500 << 0.0 << 1 / std::log2(500.0) / 1.0 << 49;
-        QTest::newRow("hit past the cut") << std::vector<qint64> {1} << std::vector<qint64> {2, 3, 1} << 2 << 0.0
-                                          << 0.0 << 1;
+        QTest::newRow("G shorter than R")
+            << std::vector<qint64> {5} << std::vector<qint64> {1, 2, 5} << 500 << 0.0 << l3 << 0;
+        QTest::newRow("first hit at rank 11") << std::vector<qint64> {99} <<
+            [] {
+                std::vector<qint64> r = range(1, 11);
+                r.push_back(99);
+                return r;
+            }() << 500 << 0.0 << 1 / std::log2(11.0)
+                                              << 1;
+        QTest::newRow("first hit at rank 500") << std::vector<qint64> {1000} <<
+            [] {
+                std::vector<qint64> r = range(1, 500);
+                r.push_back(1000);
+                return r;
+            }() << 500 << 0.0 << 1 / std::log2(500.0) / 1.0
+                                               << 49;
+        QTest::newRow("hit past the cut")
+            << std::vector<qint64> {1} << std::vector<qint64> {2, 3, 1} << 2 << 0.0 << 0.0 << 1;
         // A repeated miss fills an R-precision slot; NDCG drops the repeat and moves the rest up.
-        QTest::newRow("duplicate miss") << std::vector<qint64> {1, 2} << std::vector<qint64> {3, 3, 1, 2} << 500
-                                        << 0.0 << (1 + l3) / 2 << 0;
+        QTest::newRow("duplicate miss") << std::vector<qint64> {1, 2} << std::vector<qint64> {3, 3, 1, 2} << 500 << 0.0
+                                        << (1 + l3) / 2 << 0;
         // A repeated hit counts once.
         QTest::newRow("duplicate hit") << std::vector<qint64> {1, 2} << std::vector<qint64> {1, 1, 4} << 500 << 0.5
                                        << 0.5 << 0;

@@ -16,8 +16,7 @@
 
 using namespace orrery;
 
-class TestSearch final : public QObject
-{
+class TestSearch final : public QObject {
     Q_OBJECT
 
 private:
@@ -57,10 +56,11 @@ private Q_SLOTS:
         QTest::addColumn<QString>("dataset");
         QTest::addColumn<QString>("query");
         QTest::addColumn<bool>("found");
-        QTest::newRow("articles: a word") << QString::fromUtf8(io::sampleArticlesName) << QStringLiteral("\"magnetic\"") << true;
+        QTest::newRow("articles: a word")
+            << QString::fromUtf8(io::sampleArticlesName) << QStringLiteral("\"magnetic\"") << true;
         QTest::newRow("records: a name") << QString::fromUtf8(io::sampleRecordsName) << QStringLiteral("moon*") << true;
-        QTest::newRow("playlists: nothing") << QString::fromUtf8(io::samplePlaylistsName)
-                                            << QStringLiteral("zzzqqqxx") << false;
+        QTest::newRow("playlists: nothing")
+            << QString::fromUtf8(io::samplePlaylistsName) << QStringLiteral("zzzqqqxx") << false;
     }
 
     void searchItems()
@@ -89,8 +89,9 @@ private Q_SLOTS:
 
     void searchRefusesABrokenQuery()
     {
-        QVERIFY_THROWS_EXCEPTION(Error, orrery::searchItems(*m_project, dataset(io::sampleArticlesName),
-                                                            QStringLiteral("\"unclosed"), 10, true));
+        QVERIFY_THROWS_EXCEPTION(
+            Error,
+            orrery::searchItems(*m_project, dataset(io::sampleArticlesName), QStringLiteral("\"unclosed"), 10, true));
     }
 
     void popularTagsAndTheirItems()
@@ -115,7 +116,8 @@ private Q_SLOTS:
         for (const TagChoice &t : top)
             least = std::min(least, t.items);
         for (const TagChoice &t : tags)
-            if (!std::any_of(top.begin(), top.end(), [&](const TagChoice &k) { return k.name == t.name && k.kind == t.kind; }))
+            if (!std::any_of(top.begin(), top.end(),
+                             [&](const TagChoice &k) { return k.name == t.name && k.kind == t.kind; }))
                 QVERIFY(t.items <= least);
     }
 
@@ -123,9 +125,10 @@ private Q_SLOTS:
     void itemsWithTagOfAKind()
     {
         const qint64 song = m_project->itemForKey(QStringLiteral("spotify:track:01FCzh8g6kJl9mNPMXKsd5"));
-        const std::vector<std::pair<qint64, QString>> tags{{song, QStringLiteral("science")}};
+        const std::vector<std::pair<qint64, QString>> tags {{song, QStringLiteral("science")}};
         tagItems(*m_project, dataset(io::samplePlaylistsName), tags);
-        QCOMPARE(itemsWithTag(*m_project, QStringLiteral("science"), QStringLiteral("tag")), std::vector<qint64>{song});
+        QCOMPARE(itemsWithTag(*m_project, QStringLiteral("science"), QStringLiteral("tag")),
+                 std::vector<qint64> {song});
         QCOMPARE(itemsWithTag(*m_project, QStringLiteral("science"), QStringLiteral("label")).size(), size_t(10));
         QCOMPARE(itemsWithTag(*m_project, QStringLiteral("science")).size(), size_t(11));
     }
@@ -140,7 +143,7 @@ private Q_SLOTS:
         // Asked for in another dataset first, it is still found in its own.
         QCOMPARE(findItemByKey(*m_project, QStringLiteral("spotify:track:01FCzh8g6kJl9mNPMXKsd5"), articles), song);
         QCOMPARE(findItemByKey(*m_project, QStringLiteral("spotify:track:no-such-song")), qint64(0));
-        QCOMPARE(datasetsOfItem(*m_project, song), std::vector<qint64>{playlists});
+        QCOMPARE(datasetsOfItem(*m_project, song), std::vector<qint64> {playlists});
         QVERIFY(datasetsOfItem(*m_project, 0).empty());
         const std::vector<qint64> items = itemsInDataset(*m_project, playlists);
         QVERIFY(std::find(items.begin(), items.end(), song) != items.end());
@@ -150,7 +153,8 @@ private Q_SLOTS:
     {
         addSet(QStringLiteral("songs"), ItemKind::Track, {});
         addSet(QStringLiteral("pooled"), ItemKind::Playlist, {{QStringLiteral("from"), QStringLiteral("songs")}});
-        addSet(QStringLiteral("pooled again"), ItemKind::Playlist, {{QStringLiteral("from"), QStringLiteral("pooled")}});
+        addSet(QStringLiteral("pooled again"), ItemKind::Playlist,
+               {{QStringLiteral("from"), QStringLiteral("pooled")}});
         addSet(QStringLiteral("records"), ItemKind::Record, {});
         QCOMPARE(loadEmbeddingSetIds(*m_project, QStringLiteral("pooled")),
                  loadEmbeddingSet(*m_project, QStringLiteral("pooled")).ids);

@@ -1,13 +1,13 @@
 // Skip-gram with negative sampling: reproducibility, the noise distribution (negative α),
 // quality on a synthetic corpus and on the real yes_small and BBC sets, cancel, the train verb.
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
 #include "embed/sgns.h"
 #include "index/exactknn.h"
 #include "io/exporter.h"
 #include "io/sample.h"
 #include "io/synth.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "testutil.h"
 
 #include <QHash>
@@ -67,7 +67,7 @@ RowMatrixXf matrixOf(const SgnsResult &r)
 
 struct TagSharing {
     double neighbours = 0; ///< mean fraction of a song's 10 nearest neighbours sharing a tag with it
-    double random = 0;     ///< the same over all other songs (what random neighbours would give)
+    double random = 0; ///< the same over all other songs (what random neighbours would give)
 };
 
 /// Over the songs that have a tag: how many of their 10 nearest neighbours share one.
@@ -150,7 +150,7 @@ WordSim wordSim(const std::vector<QString> &keys, const std::vector<float> &vect
     struct {
         const std::vector<float> &vectors;
         int dim;
-    } r{vectors, dim};
+    } r {vectors, dim};
     QHash<QString, size_t> row;
     for (size_t i = 0; i < keys.size(); ++i)
         row.insert(keys[i], i);
@@ -280,8 +280,7 @@ SgnsOptions smallOptions()
 
 } // namespace
 
-class TestSgns final : public QObject
-{
+class TestSgns final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -347,7 +346,7 @@ private Q_SLOTS:
 
     void negativeExponentFavoursRareItems()
     {
-        const std::vector<qint64> counts{1000, 10, 100};
+        const std::vector<qint64> counts {1000, 10, 100};
         const NegativeSampler rare(counts, -0.5);
         // count^-0.5: 0.0316, 0.316, 0.1 → normalised.
         const double z = std::pow(1000.0, -0.5) + std::pow(10.0, -0.5) + std::pow(100.0, -0.5);
@@ -414,15 +413,15 @@ private Q_SLOTS:
     {
         ORRERY_TIMING_TEST(cancelStopsWithin200ms);
         const Corpus c = genreCorpus(1000, 20000, 50, 5);
-        std::atomic_bool stop{false};
-        std::atomic<qint64> progressCalls{0};
+        std::atomic_bool stop {false};
+        std::atomic<qint64> progressCalls {0};
         JobContext job([&](qint64, qint64, const QString &) { ++progressCalls; }, &stop);
         SgnsOptions o = smallOptions();
         o.dim = 64;
         o.epochs = 1000;
         o.threads = 2;
         using Clock = std::chrono::steady_clock;
-        std::atomic<Clock::rep> stoppedAt{0};
+        std::atomic<Clock::rep> stoppedAt {0};
         std::thread canceller([&] {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
             stoppedAt = Clock::now().time_since_epoch().count();
@@ -528,7 +527,8 @@ private Q_SLOTS:
         const double agreement = double(hits) / double(judged);
         qInfo("sample: %zu songs, median cosine of random pairs %.3f, 10-NN genre agreement %.3f (chance %.3f)", n,
               median, agreement, chance);
-        QVERIFY2(labelled >= qint64(n * 9 / 10), qPrintable(QStringLiteral("%1 of %2 songs with a genre").arg(labelled).arg(n)));
+        QVERIFY2(labelled >= qint64(n * 9 / 10),
+                 qPrintable(QStringLiteral("%1 of %2 songs with a genre").arg(labelled).arg(n)));
         QVERIFY2(median < 0.5, qPrintable(QString::number(median)));
         QVERIFY2(agreement >= 0.9 && agreement >= 4 * chance,
                  qPrintable(QStringLiteral("%1 (chance %2)").arg(agreement).arg(chance)));
@@ -617,10 +617,11 @@ private Q_SLOTS:
         }
         QCOMPARE(vocabulary, qint64(8));
 
-        const QStringList base{QStringLiteral("train"), path, QStringLiteral("--dataset"), QStringLiteral("docs")};
-        Run r = cli(base + QStringList{QStringLiteral("--dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
-                                       QStringLiteral("3"), QStringLiteral("--min-count"), QStringLiteral("2"),
-                                       QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--json")});
+        const QStringList base {QStringLiteral("train"), path, QStringLiteral("--dataset"), QStringLiteral("docs")};
+        Run r = cli(base
+                    + QStringList {QStringLiteral("--dim"), QStringLiteral("8"), QStringLiteral("--epochs"),
+                                   QStringLiteral("3"), QStringLiteral("--min-count"), QStringLiteral("2"),
+                                   QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o.value(QStringLiteral("set")).toString(), QStringLiteral("docs/sgns"));
@@ -640,24 +641,28 @@ private Q_SLOTS:
         }
 
         // Human-readable summary, a second name; the same name again is an input error.
-        r = cli(base + QStringList{QStringLiteral("--dim"), QStringLiteral("4"), QStringLiteral("--epochs"),
-                                   QStringLiteral("1"), QStringLiteral("--name"), QStringLiteral("small")});
+        r = cli(base
+                + QStringList {QStringLiteral("--dim"), QStringLiteral("4"), QStringLiteral("--epochs"),
+                               QStringLiteral("1"), QStringLiteral("--name"), QStringLiteral("small")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY2(r.out.startsWith("trained \"small\""), r.out.constData());
-        r = cli(base + QStringList{QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--name"),
-                                   QStringLiteral("small")});
+        r = cli(base
+                + QStringList {QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--name"),
+                               QStringLiteral("small")});
         QCOMPARE(r.exitCode, 2);
-        r = cli(base + QStringList{QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--name"),
-                                   QStringLiteral("small"), QStringLiteral("--replace")});
+        r = cli(base
+                + QStringList {QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--name"),
+                               QStringLiteral("small"), QStringLiteral("--replace")});
         QCOMPARE(r.exitCode, 0);
 
         QCOMPARE(cli({QStringLiteral("train"), QStringLiteral("--help")}).exitCode, 0);
         QCOMPARE(cli({QStringLiteral("train"), path}).exitCode, 1);
-        QCOMPARE(cli(base + QStringList{QStringLiteral("--dim"), QStringLiteral("many")}).exitCode, 1);
-        QCOMPARE(cli(base + QStringList{QStringLiteral("--window"), QStringLiteral("0")}).exitCode, 1);
+        QCOMPARE(cli(base + QStringList {QStringLiteral("--dim"), QStringLiteral("many")}).exitCode, 1);
+        QCOMPARE(cli(base + QStringList {QStringLiteral("--window"), QStringLiteral("0")}).exitCode, 1);
         QCOMPARE(cli({QStringLiteral("train"), path, QStringLiteral("--dataset"), QStringLiteral("nope")}).exitCode, 2);
         const QString missing = dir.filePath(QStringLiteral("missing.orrery"));
-        QCOMPARE(cli({QStringLiteral("train"), missing, QStringLiteral("--dataset"), QStringLiteral("docs")}).exitCode, 2);
+        QCOMPARE(cli({QStringLiteral("train"), missing, QStringLiteral("--dataset"), QStringLiteral("docs")}).exitCode,
+                 2);
         QVERIFY(!QFileInfo::exists(missing));
     }
 };

@@ -117,8 +117,7 @@ std::vector<qint64> sorted(std::vector<qint64> v)
 
 } // namespace
 
-class TestStore final : public QObject
-{
+class TestStore final : public QObject {
     Q_OBJECT
 
 private:
@@ -184,12 +183,13 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("setupSql");
         QTest::addColumn<QByteArray>("rawBytes");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("newer schema") << QByteArray("PRAGMA application_id=1330795097; PRAGMA user_version=99; CREATE TABLE t(x)")
+        QTest::newRow("newer schema") << QByteArray(
+            "PRAGMA application_id=1330795097; PRAGMA user_version=99; CREATE TABLE t(x)")
                                       << QByteArray() << QStringLiteral("newer Orrery");
-        QTest::newRow("other sqlite app") << QByteArray("CREATE TABLE notes(x)") << QByteArray()
-                                          << QStringLiteral("not an Orrery project");
-        QTest::newRow("other application id") << QByteArray("PRAGMA application_id=42; CREATE TABLE t(x)") << QByteArray()
-                                              << QStringLiteral("not an Orrery project");
+        QTest::newRow("other sqlite app")
+            << QByteArray("CREATE TABLE notes(x)") << QByteArray() << QStringLiteral("not an Orrery project");
+        QTest::newRow("other application id") << QByteArray("PRAGMA application_id=42; CREATE TABLE t(x)")
+                                              << QByteArray() << QStringLiteral("not an Orrery project");
         QTest::newRow("binary junk") << QByteArray() << QByteArray(4096, '\x7f') << QStringLiteral("junk.orrery");
     }
 
@@ -221,7 +221,7 @@ private Q_SLOTS:
 
     void idsPackAsLittleEndianInt64()
     {
-        const std::vector<qint64> ids{1, 2, 300000000000LL, -5};
+        const std::vector<qint64> ids {1, 2, 300000000000LL, -5};
         const QByteArray blob = packIds(ids);
         QCOMPARE(blob.size(), 32);
         QCOMPARE(quint8(blob.at(0)), quint8(1));

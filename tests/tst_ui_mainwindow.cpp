@@ -1,8 +1,8 @@
+#include "datasetdock.h"
 #include "datasetmodel.h"
 #include "inspector.h"
 #include "itemmodel.h"
 #include "itemspage.h"
-#include "datasetdock.h"
 #include "mainwindow.h"
 #include "mapcontroller.h"
 #include "projectsession.h"
@@ -79,8 +79,7 @@ QStringList column(const QAbstractItemModel *model, int col)
 
 } // namespace
 
-class TestUiMainWindow final : public QObject
-{
+class TestUiMainWindow final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -150,13 +149,15 @@ void TestUiMainWindow::sampleProject()
         }
         QCOMPARE(project.datasetId(QString::fromUtf8(io::samplePlaylistsName)), sets[0].id);
         // The articles' labels are their folders.
-        sql::Statement labels(project.db(), "SELECT group_concat(name, ',') FROM (SELECT name FROM tag "
-                                            "WHERE kind = 'label' ORDER BY name)");
+        sql::Statement labels(project.db(),
+                              "SELECT group_concat(name, ',') FROM (SELECT name FROM tag "
+                              "WHERE kind = 'label' ORDER BY name)");
         QVERIFY(labels.step());
         QCOMPARE(labels.columnText(0), QStringLiteral("music,science,sport,travel"));
         // Every track carries its latent genre as a tag (the map colours by it).
-        sql::Statement tagged(project.db(), "SELECT count(DISTINCT item_id) FROM item_tag it JOIN tag t ON t.id = "
-                                            "it.tag_id WHERE t.kind = 'tag' AND it.dataset_id = ?");
+        sql::Statement tagged(project.db(),
+                              "SELECT count(DISTINCT item_id) FROM item_tag it JOIN tag t ON t.id = "
+                              "it.tag_id WHERE t.kind = 'tag' AND it.dataset_id = ?");
         tagged.bind(1, sets[0].id);
         QVERIFY(tagged.step());
         QCOMPARE(tagged.columnInt(0), sets[0].items);
@@ -172,7 +173,7 @@ void TestUiMainWindow::sampleProject()
     QVERIFY(!QFileInfo::exists(other + QStringLiteral(".building")));
 
     // A cancelled run leaves what was there.
-    std::atomic_bool stop{true};
+    std::atomic_bool stop {true};
     JobContext cancelled({}, &stop);
     QVERIFY_THROWS_EXCEPTION(Cancelled, io::createSampleProject(other, cancelled));
     QCOMPARE(contentHash(other), contentHash(m_sample));
@@ -211,7 +212,8 @@ void TestUiMainWindow::datasetsAndItems()
     QCOMPARE(column(window.datasets()->model(), ui::DatasetModel::Name),
              QStringList({QStringLiteral("Sample playlists"), QStringLiteral("Sample articles"),
                           QStringLiteral("Sample records")}));
-    QCOMPARE(window.datasets()->model()->index(0, ui::DatasetModel::Sequences).data().toString(), QStringLiteral("300"));
+    QCOMPARE(window.datasets()->model()->index(0, ui::DatasetModel::Sequences).data().toString(),
+             QStringLiteral("300"));
 
     QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample records")));
     QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample playlists")));
@@ -318,7 +320,8 @@ void TestUiMainWindow::search()
                                 QStringLiteral("title:nebula"), QStringLiteral("*^-+:)(\""), QStringLiteral("r&b"),
                                 QStringLiteral("NEAR(a b, 2)"), QStringLiteral("ünïcödé ☃")}) {
         window.search()->setSearchText(text);
-        QVERIFY2(window.items()->model()->error().isEmpty(), qPrintable(text + u": " + window.items()->model()->error()));
+        QVERIFY2(window.items()->model()->error().isEmpty(),
+                 qPrintable(text + u": " + window.items()->model()->error()));
     }
     window.search()->setSearchText(QStringLiteral("title:nebula"));
     QCOMPARE(table->rowCount(), 0);
@@ -340,13 +343,14 @@ void TestUiMainWindow::importThroughJob()
     const QString path = sampleCopy(QStringLiteral("import.orrery"));
     QVERIFY(!path.isEmpty());
     const QString m3u = m_dir.filePath(QStringLiteral("road trip.m3u"));
-    test::writeFile(m3u, "#EXTM3U\n"
-                         "#EXTINF:215,Nina Hale - Open Highway\n"
-                         "music/nina-hale/open-highway.mp3\n"
-                         "#EXTINF:187,The Lanterns - Gas Station Coffee\n"
-                         "music/the-lanterns/gas-station-coffee.mp3\n"
-                         "#EXTINF:244,Nina Hale - Mile Marker\n"
-                         "music/nina-hale/mile-marker.mp3\n");
+    test::writeFile(m3u,
+                    "#EXTM3U\n"
+                    "#EXTINF:215,Nina Hale - Open Highway\n"
+                    "music/nina-hale/open-highway.mp3\n"
+                    "#EXTINF:187,The Lanterns - Gas Station Coffee\n"
+                    "music/the-lanterns/gas-station-coffee.mp3\n"
+                    "#EXTINF:244,Nina Hale - Mile Marker\n"
+                    "music/nina-hale/mile-marker.mp3\n");
 
     ui::MainWindow window;
     QVERIFY(window.openProject(path));
@@ -465,8 +469,9 @@ void TestUiMainWindow::commandLineRecommend()
     };
     // The sample (created in the test's data folder) gets its map and song vectors on first opening.
     const QString key = QStringLiteral("spotify:track:01FCzh8g6kJl9mNPMXKsd5");
-    const auto [code, err] = run({QStringLiteral("--sample"), QStringLiteral("--select"), key, QStringLiteral("--recommend"),
-                                  QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("900x600")});
+    const auto [code, err] = run({QStringLiteral("--sample"), QStringLiteral("--select"), key,
+                                  QStringLiteral("--recommend"), QStringLiteral("--screenshot"), png,
+                                  QStringLiteral("--size"), QStringLiteral("900x600")});
     QVERIFY2(code == 0, err.constData());
     const QImage image(png);
     QCOMPARE(image.size(), QSize(900, 600));
@@ -479,8 +484,8 @@ void TestUiMainWindow::commandLineRecommend()
     QVERIFY2(noSetErr.contains("no song vectors to recommend from"), noSetErr.constData());
     QVERIFY(clock.elapsed() < 60000);
     // Without a selection there is nothing to continue.
-    const auto [badCode, badErr] = run({QStringLiteral("--project"), project, QStringLiteral("--recommend"),
-                                        QStringLiteral("--screenshot"), png});
+    const auto [badCode, badErr] = run(
+        {QStringLiteral("--project"), project, QStringLiteral("--recommend"), QStringLiteral("--screenshot"), png});
     QCOMPARE(badCode, 2);
     QVERIFY2(badErr.contains("--recommend needs --select"), badErr.constData());
 }

@@ -1,6 +1,7 @@
 // The job runner and the window's panels: jobs, datasets with sets and layouts, compute map,
 // inspector with neighbours, search, filter, drag-and-drop import and its problems, exports.
 
+#include "datasetdock.h"
 #include "datasetmodel.h"
 #include "inspector.h"
 #include "itemlistmodel.h"
@@ -9,24 +10,23 @@
 #include "jobrunner.h"
 #include "jobsmodel.h"
 #include "jobspanel.h"
-#include "datasetdock.h"
 #include "mainwindow.h"
 #include "mapcontroller.h"
-#include "projectsession.h"
-#include "recommenddock.h"
-#include "searchdock.h"
-#include "settings.h"
 #include "mappage.h"
-#include "scatterview.h"
 #include "problemsdock.h"
 #include "problemsmodel.h"
+#include "projectsession.h"
+#include "recommenddock.h"
 #include "recommendpanel.h"
+#include "scatterview.h"
+#include "searchdock.h"
+#include "settings.h"
 
 #include "index/vectorindex.h"
-#include "store/layouts.h"
 #include "io/sample.h"
 #include "pipeline/pipeline.h"
 #include "store/corpus.h"
+#include "store/layouts.h"
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>
@@ -35,16 +35,16 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QImage>
-#include <QTableView>
-#include <QSet>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QThread>
 #include <QTimer>
 #include <QToolButton>
@@ -88,8 +88,7 @@ QList<qint64> idsOf(const QList<QVariant> &args, int at)
 
 } // namespace
 
-class TestUiPanels final : public QObject
-{
+class TestUiPanels final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -151,7 +150,7 @@ void TestUiPanels::runnerConcurrentAndProgress()
     JobRunner runner;
     JobsModel model(&runner);
     Tester tester(&model, Tester::FailureReportingMode::QtTest);
-    std::atomic_int running{0};
+    std::atomic_int running {0};
     int peak = 0;
     QSignalSpy finished(&runner, &JobRunner::finished);
     QSignalSpy progressed(&runner, &JobRunner::progressed);
@@ -181,8 +180,8 @@ void TestUiPanels::runnerConcurrentAndProgress()
 
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 5000);
     const qint64 took = clock.elapsed();
-    qInfo("three 600 ms jobs in %lld ms, %lld progress deliveries, peak %d at once", took,
-          qint64(progressed.size()), peak);
+    qInfo("three 600 ms jobs in %lld ms, %lld progress deliveries, peak %d at once", took, qint64(progressed.size()),
+          peak);
     QCOMPARE(ready, 1800);
     QCOMPARE(peak, 3);
     QVERIFY2(took < 1500, "the jobs did not run at once");
@@ -250,12 +249,12 @@ void TestUiPanels::runnerLatestRequestWins()
     QCOMPARE(finished.size(), 1);
     QCOMPARE(finished[0][0].value<JobId>(), first);
     QCOMPARE(finished[0][1].value<JobRunner::Outcome>(), JobRunner::Outcome::Superseded);
-    QCOMPARE(runner.jobs(), QList<JobId>{second});
+    QCOMPARE(runner.jobs(), QList<JobId> {second});
     QCOMPARE(runner.jobOfKey(QStringLiteral("layout:set")), second);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 3000);
     QVERIFY(runner.waitForDone(3000));
     QCoreApplication::processEvents();
-    QCOMPARE(delivered, QStringList{QStringLiteral("umap")});
+    QCOMPARE(delivered, QStringList {QStringLiteral("umap")});
     QVERIFY(!partials.isEmpty());
     QVERIFY2(!partials.contains(QStringLiteral("pca")), "a superseded job's partial result got through");
     QCOMPARE(runner.jobOfKey(QStringLiteral("layout:set")), JobId(0));
@@ -354,8 +353,8 @@ void TestUiPanels::problemsParse_data()
     QTest::addColumn<int>("line");
     QTest::addColumn<int>("column");
     QTest::addColumn<QString>("message");
-    QTest::newRow("line") << QStringLiteral("/data/broken.json:3: expected a value") << QStringLiteral("/data/broken.json")
-                          << 3 << 0 << QStringLiteral("expected a value");
+    QTest::newRow("line") << QStringLiteral("/data/broken.json:3: expected a value")
+                          << QStringLiteral("/data/broken.json") << 3 << 0 << QStringLiteral("expected a value");
     QTest::newRow("column") << QStringLiteral("/d/a.csv:12:7: unterminated quote") << QStringLiteral("/d/a.csv") << 12
                             << 7 << QStringLiteral("unterminated quote");
     QTest::newRow("file only") << QStringLiteral("/d/x.npy: not a NumPy file") << QStringLiteral("/d/x.npy") << 0 << 0
@@ -407,7 +406,8 @@ void TestUiPanels::openPopulatesModels()
     QCOMPARE(model->rowCount(set), 1);
     QCOMPARE(model->index(0, 0, set).data().toString(), QStringLiteral("PCA"));
     QCOMPARE(model->parent(model->index(0, 0, set)), set);
-    QCOMPARE(model->datasetIdOf(model->index(0, 0, set)), window.session()->project()->datasetId(QStringLiteral("Sample records")));
+    QCOMPARE(model->datasetIdOf(model->index(0, 0, set)),
+             window.session()->project()->datasetId(QStringLiteral("Sample records")));
     // The filter lists datasets and labels.
     QStringList filters;
     for (int i = 0; i < window.search()->filterCombo()->count(); ++i)
@@ -534,7 +534,7 @@ void TestUiPanels::searchEnterSelects()
     QCOMPARE(window.search()->model()->rowCount(), 1);
     const qint64 doc = window.session()->project()->itemForKey(QStringLiteral("travel/10.txt"));
     QCOMPARE(window.search()->model()->itemId(0), doc);
-    QCOMPARE(idsOf(results.last(), 0), QList<qint64>{doc});
+    QCOMPARE(idsOf(results.last(), 0), QList<qint64> {doc});
 
     // Enter in the search box jumps to the best match: it becomes current and the inspector shows it.
     window.search()->searchEdit()->setFocus();
@@ -543,7 +543,7 @@ void TestUiPanels::searchEnterSelects()
     QCOMPARE(current.last()[0].toLongLong(), doc);
     QCOMPARE(window.inspector()->itemId(), doc);
     QCOMPARE(window.inspector()->details()->title, QStringLiteral("Lisbon trams celebrate a century on the hills"));
-    QCOMPARE(window.inspector()->details()->labels, QStringList{QStringLiteral("travel")});
+    QCOMPARE(window.inspector()->details()->labels, QStringList {QStringLiteral("travel")});
 
     // Several matches, ranked; activating the second row selects it.
     window.search()->setSearchText(QStringLiteral("harbour"));
@@ -586,7 +586,8 @@ void TestUiPanels::filterAdmits()
     QCOMPARE(ids.size(), admitted);
     QVERIFY(std::is_sorted(ids.begin(), ids.end()));
     if (entry.startsWith(u"Label")) {
-        const std::vector<QString> labels = itemLabels(*window.session()->project(), std::vector<qint64>(ids.begin(), ids.end()));
+        const std::vector<QString> labels = itemLabels(*window.session()->project(),
+                                                       std::vector<qint64>(ids.begin(), ids.end()));
         for (const QString &l : labels)
             QCOMPARE(l, QStringLiteral("science"));
     }
@@ -639,7 +640,8 @@ void TestUiPanels::computeMapAndNeighbours()
     QCOMPARE(idsOf(neighbours.last(), 0), list->ids());
     QVERIFY(!list->ids().contains(doc));
     const QList<qint64> found = list->ids();
-    const std::vector<QString> labels = itemLabels(*window.session()->project(), std::vector<qint64>(found.begin(), found.end()));
+    const std::vector<QString> labels = itemLabels(*window.session()->project(),
+                                                   std::vector<qint64>(found.begin(), found.end()));
     const auto science = std::count(labels.begin(), labels.end(), QStringLiteral("science"));
     QVERIFY2(science >= 7, qPrintable(QString::number(science)));
     for (int r = 1; r < list->rowCount(); ++r)
@@ -724,7 +726,8 @@ void TestUiPanels::playlistSongsAndNeighbours()
     QVERIFY(!window.inspector()->songView()->isVisibleTo(window.inspector()));
 
     // A playlist on the songs' map: its songs in order (the path), neighbours from the playlists' set.
-    sql::Statement st(window.session()->project()->db(), "SELECT item_id, entries FROM sequence WHERE dataset_id = ? LIMIT 1");
+    sql::Statement st(window.session()->project()->db(),
+                      "SELECT item_id, entries FROM sequence WHERE dataset_id = ? LIMIT 1");
     st.bind(1, dataset);
     QVERIFY(st.step());
     const qint64 playlist = st.columnInt(0);
@@ -734,7 +737,8 @@ void TestUiPanels::playlistSongsAndNeighbours()
     QCOMPARE(window.inspector()->songModel()->rowCount(), int(entries.size()));
     QCOMPARE(idsOf(pathSpy.last(), 0), QList<qint64>(entries.begin(), entries.end()));
     QTRY_COMPARE_WITH_TIMEOUT(window.inspector()->neighbourModel()->rowCount(), 10, 10000);
-    const std::vector<ItemLabel> kinds = itemLabelsOf(*window.session()->project(), {window.inspector()->neighbourModel()->itemId(0)});
+    const std::vector<ItemLabel> kinds = itemLabelsOf(*window.session()->project(),
+                                                      {window.inspector()->neighbourModel()->itemId(0)});
     QVERIFY(kinds.front().kind == ItemKind::Playlist);
     // A song of it is one click away.
     emit window.inspector()->songView()->clicked(window.inspector()->songModel()->index(1, ItemListModel::Name));
@@ -827,7 +831,7 @@ void TestUiPanels::exportSelectionJson()
     QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample records")));
     const qint64 dataset = window.session()->project()->datasetId(QStringLiteral("Sample records"));
     const std::vector<qint64> records = datasetItems(*window.session()->project(), dataset, ItemKind::Record);
-    const QList<qint64> chosen{records[5], records[1], records[9]};
+    const QList<qint64> chosen {records[5], records[1], records[9]};
     window.session()->setSelection(chosen);
     QCOMPARE(window.session()->selection(), chosen);
     QSignalSpy done(window.session(), &ui::ProjectSession::exportFinished);
@@ -857,11 +861,11 @@ void TestUiPanels::responsiveWhileComputing()
     QVERIFY(window.datasets()->selectDataset(QStringLiteral("Sample playlists")));
     QSignalSpy computed(window.mapController(), &ui::MapController::mapComputed);
     int partials = 0;
-    connect(window.mapController(), &ui::MapController::layoutReady, this, [&](const QString &, const std::vector<double> &xy,
-                                                         const std::vector<qint64> &, bool partial) {
-        QVERIFY(!xy.empty());
-        partials += partial;
-    });
+    connect(window.mapController(), &ui::MapController::layoutReady, this,
+            [&](const QString &, const std::vector<double> &xy, const std::vector<qint64> &, bool partial) {
+                QVERIFY(!xy.empty());
+                partials += partial;
+            });
     std::vector<qint64> gaps;
     QElapsedTimer clock;
     clock.start();

@@ -4,10 +4,10 @@
 #include "recommendpanel.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
 #include "embed/sgns.h"
 #include "io/sample.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>
@@ -20,8 +20,7 @@ using namespace orrery;
 using ui::RecommendationModel;
 using ui::RecommendPanel;
 
-class TestUiRecommend final : public QObject
-{
+class TestUiRecommend final : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
@@ -99,8 +98,11 @@ private slots:
                 // The reason names the seed (under "Because you have"), and so does the tool tip.
                 QCOMPARE(panel.model()->index(i, RecommendationModel::Because).data().toString(), rows[i].because);
                 QVERIFY(!rows[i].because.isEmpty());
-                QVERIFY(panel.model()->index(i, 0).data(Qt::ToolTipRole).toString().contains(
-                    u"because you have " + rows[i].because));
+                QVERIFY(panel.model()
+                            ->index(i, 0)
+                            .data(Qt::ToolTipRole)
+                            .toString()
+                            .contains(u"because you have " + rows[i].because));
             }
         }
         QVERIFY(std::any_of(rows.begin(), rows.end(), [](const auto &r) { return r.becauseId != 0; }));
@@ -175,8 +177,8 @@ private slots:
     void exportKeepsTheEditedOrder_data()
     {
         QTest::addColumn<int>("format");
-        for (const auto f : {io::PlaylistFormat::M3u8, io::PlaylistFormat::Xspf, io::PlaylistFormat::Csv,
-                             io::PlaylistFormat::Json})
+        for (const auto f :
+             {io::PlaylistFormat::M3u8, io::PlaylistFormat::Xspf, io::PlaylistFormat::Csv, io::PlaylistFormat::Json})
             QTest::newRow(qPrintable(io::toString(f))) << int(f);
     }
 
@@ -195,7 +197,8 @@ private slots:
         QStringList keys;
         for (const auto &r : panel.model()->rows())
             keys << r.entry.key;
-        const QString file = m_dir.filePath(QStringLiteral("panel-%1.%2").arg(format).arg(io::toString(io::PlaylistFormat(format))));
+        const QString file = m_dir.filePath(
+            QStringLiteral("panel-%1.%2").arg(format).arg(io::toString(io::PlaylistFormat(format))));
         panel.exportTo(file, io::PlaylistFormat(format));
         QTemporaryDir dir;
         Project back(dir.filePath(QStringLiteral("back.orrery")));

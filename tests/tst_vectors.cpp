@@ -185,8 +185,7 @@ QList<qint64> projectCounts(const Project &project)
 
 } // namespace
 
-class TestVectors final : public QObject
-{
+class TestVectors final : public QObject {
     Q_OBJECT
 
 private slots:
@@ -691,9 +690,9 @@ void TestVectors::badInput_data()
     QTest::addColumn<QList<QByteArray>>("contents");
     QTest::addColumn<QString>("expected"); // part of the error
 
-    const auto row
-        = [](const char *tag, const QString &target, const QStringList &names, const QList<QByteArray> &contents,
-             const QString &expected) { QTest::newRow(tag) << target << names << contents << expected; };
+    const auto row = [](const char *tag, const QString &target, const QStringList &names,
+                        const QList<QByteArray> &contents,
+                        const QString &expected) { QTest::newRow(tag) << target << names << contents << expected; };
     const QString dir; // the case's folder itself
     const QString vt = QStringLiteral("vectors.tsv"), mt = QStringLiteral("metadata.tsv");
 
@@ -801,8 +800,8 @@ void TestVectors::badInput()
     QFETCH(QList<QByteArray>, contents);
     QFETCH(QString, expected);
 
-    const QString dir
-        = m_tmp.filePath(QStringLiteral("bad/") + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_'));
+    const QString dir = m_tmp.filePath(QStringLiteral("bad/")
+                                       + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_'));
     for (qsizetype i = 0; i < names.size(); ++i)
         writeFile(dir + u'/' + names[i], contents[i]);
     const QString path = target.isEmpty() ? dir : dir + u'/' + target;

@@ -198,12 +198,8 @@ void DatasetDock::currentChanged(const QModelIndex &current)
         showSet(set);
         break;
     }
-    case DatasetModel::SetNode:
-        showSet(m_model->setNameOf(current));
-        break;
-    case DatasetModel::LayoutNode:
-        m_map->showStoredLayout(m_model->layoutOf(current)->name);
-        break;
+    case DatasetModel::SetNode: showSet(m_model->setNameOf(current)); break;
+    case DatasetModel::LayoutNode: m_map->showStoredLayout(m_model->layoutOf(current)->name); break;
     }
 }
 

@@ -14,8 +14,7 @@ class ProjectSession;
 /// node makes its dataset the session's and shows a map: a layout as it is; a set by its best
 /// stored layout (UMAP, t-SNE, else PCA, computed when new); a dataset by its newest stored layout,
 /// else the set its map plan shows.
-class DatasetDock final : public QDockWidget
-{
+class DatasetDock final : public QDockWidget {
     Q_OBJECT
 
 public:

@@ -1,7 +1,7 @@
 #include "datasetmodel.h"
 
-#include "store/project.h"
 #include "store/layouts.h"
+#include "store/project.h"
 
 #include <QLocale>
 

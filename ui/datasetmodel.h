@@ -1,7 +1,7 @@
 #pragma once
 
-#include "base/types.h"
 #include "base/layout.h"
+#include "base/types.h"
 
 #include <QAbstractItemModel>
 #include <QList>
@@ -16,8 +16,7 @@ namespace orrery::ui {
 
 /// The datasets of one project as a tree: each dataset (as `Project::datasets()` lists them),
 /// under it its embedding sets, under each set its stored layouts (2D maps).
-class DatasetModel final : public QAbstractItemModel
-{
+class DatasetModel final : public QAbstractItemModel {
     Q_OBJECT
 
 public:

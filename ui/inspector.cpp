@@ -167,7 +167,8 @@ void Inspector::showItem(qint64 id)
         } catch (const Error &) {
             m_songs->clear();
         }
-        m_songTitle->setText(tr("<b>Songs</b> in order (%1)").arg(QLocale().toString(qint64(m_details->entries.size()))));
+        m_songTitle->setText(
+            tr("<b>Songs</b> in order (%1)").arg(QLocale().toString(qint64(m_details->entries.size()))));
     }
     m_songBox->setVisible(playlist);
     refreshNeighbours();
@@ -184,7 +185,7 @@ void Inspector::showDetails()
     }
     const ItemDetails &d = *m_details;
     m_title->setText(d.displayName());
-    QStringList sub{toString(d.kind)};
+    QStringList sub {toString(d.kind)};
     if (!d.artist.isEmpty())
         sub.append(d.artist);
     if (!d.album.isEmpty())

@@ -23,8 +23,7 @@ class ItemListModel;
 /// The selected item: its fields, tags, labels and datasets, its k nearest neighbours in the
 /// current embedding set with their similarity, and a playlist's songs in order. Clicking a
 /// neighbour or a song asks to jump there (itemActivated).
-class Inspector final : public QWidget
-{
+class Inspector final : public QWidget {
     Q_OBJECT
 
 public:

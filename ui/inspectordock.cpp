@@ -33,8 +33,8 @@ QString InspectorDock::setForCurrentItem() const
     if (!item)
         return mapSet;
     const QList<EmbeddingSetInfo> &sets = m_datasets->embeddingSets();
-    const auto mapInfo
-        = std::find_if(sets.begin(), sets.end(), [&](const EmbeddingSetInfo &s) { return s.name == mapSet; });
+    const auto mapInfo = std::find_if(sets.begin(), sets.end(),
+                                      [&](const EmbeddingSetInfo &s) { return s.name == mapSet; });
     if (mapInfo != sets.end() && mapInfo->kind == item->kind)
         return mapSet;
     for (const EmbeddingSetInfo &s : sets)

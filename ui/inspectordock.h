@@ -11,8 +11,7 @@ class ProjectSession;
 /// The inspector of the session's current item, with its neighbours from the right set: the
 /// map's set when it holds items of the item's kind, else a set of that kind in one of the
 /// item's datasets (a playlist on a map of songs finds its neighbours among the playlists).
-class InspectorDock final : public QDockWidget
-{
+class InspectorDock final : public QDockWidget {
     Q_OBJECT
 
 public:

@@ -14,8 +14,7 @@ namespace orrery::ui {
 
 /// A short list of items: a search's results, an item's neighbours, a playlist's songs.
 /// Rows keep the order given; a score column appears when scores are given (similarity, rank).
-class ItemListModel final : public QAbstractTableModel
-{
+class ItemListModel final : public QAbstractTableModel {
     Q_OBJECT
 
 public:

@@ -16,8 +16,7 @@ namespace orrery::ui {
 /// The items of one dataset (its sequences' own items left out, as in DatasetInfo::items),
 /// optionally only those matching a full-text search. Rows arrive a page at a time through
 /// canFetchMore()/fetchMore(), in item id order, so a dataset of millions opens at once.
-class ItemModel final : public QAbstractTableModel
-{
+class ItemModel final : public QAbstractTableModel {
     Q_OBJECT
 
 public:

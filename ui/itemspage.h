@@ -14,8 +14,7 @@ class ProjectSession;
 
 /// The centre's Items tab: the session's dataset as a table of its items (fetched in pages,
 /// sortable, narrowed by the search), whose current row and selection become the session's.
-class ItemsPage final : public QWidget
-{
+class ItemsPage final : public QWidget {
     Q_OBJECT
 
 public:

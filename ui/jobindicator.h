@@ -12,8 +12,7 @@ class JobRunner;
 
 /// The status bar's view of the running jobs: the newest one's label and progress, how many
 /// more run, a button that cancels it and one that opens the Jobs panel. Hidden while nothing runs.
-class JobIndicator final : public QWidget
-{
+class JobIndicator final : public QWidget {
     Q_OBJECT
 
 public:

@@ -14,7 +14,7 @@ namespace orrery::ui {
 
 struct JobRunner::Shared {
     JobId id = 0;
-    std::atomic_bool stop{false};
+    std::atomic_bool stop {false};
     std::mutex mutex;
     qint64 done = 0;
     qint64 total = 0;
@@ -81,7 +81,8 @@ JobId JobRunner::start(JobSpec spec, Work work)
             shared->message = message;
             if (std::exchange(shared->progressPending, true))
                 return;
-            QMetaObject::invokeMethod(this, [this, shared] { deliverProgress(shared); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, shared] { deliverProgress(shared); }, Qt::QueuedConnection);
         };
         const auto post = [this, shared](std::any value, bool kept) {
             std::lock_guard lock(shared->mutex);
@@ -92,7 +93,8 @@ JobId JobRunner::start(JobSpec spec, Work work)
                 waiting.push_back({std::move(value), kept});
             if (std::exchange(shared->partialPending, true))
                 return;
-            QMetaObject::invokeMethod(this, [this, shared] { deliverPartial(shared); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, shared] { deliverPartial(shared); }, Qt::QueuedConnection);
         };
         JobRun run(progress, &shared->stop, post);
         Outcome outcome = Outcome::Ready;
@@ -118,7 +120,8 @@ JobId JobRunner::start(JobSpec spec, Work work)
             shared->result = std::move(result);
             shared->error = error;
         }
-        QMetaObject::invokeMethod(this, [this, shared] { deliverEnd(shared); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, shared] { deliverEnd(shared); }, Qt::QueuedConnection);
     }));
     emit started(id);
     return id;

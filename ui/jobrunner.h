@@ -22,8 +22,7 @@ using JobId = quint64;
 
 /// What a job's work function runs with: JobContext's throttled progress and stop flag, plus
 /// intermediate results (a t-SNE or UMAP layout as it converges) for the GUI thread.
-class JobRun final : public JobContext
-{
+class JobRun final : public JobContext {
 public:
     /// Hands an intermediate result to the GUI thread. A frame that the GUI has not taken yet is
     /// replaced by the next (only the newest is delivered, so a slow window never queues up
@@ -60,8 +59,7 @@ struct JobSpec {
 /// progress coalesced on the GUI thread (at most one pending delivery per job), an ETA, and a
 /// generation per key so that stale results are dropped. Everything but the work runs on the
 /// thread that owns the runner.
-class JobRunner final : public QObject
-{
+class JobRunner final : public QObject {
     Q_OBJECT
 
 public:
@@ -92,8 +90,7 @@ public:
     JobId start(JobSpec spec, Work work);
 
     /// spec.onReady = JobRunner::typed<Layout>([this](Layout layout) { … });
-    template<typename T, typename F>
-    static std::function<void(std::any &&)> typed(F f)
+    template<typename T, typename F> static std::function<void(std::any &&)> typed(F f)
     {
         return [f = std::move(f)](std::any &&value) mutable { f(std::any_cast<T>(std::move(value))); };
     }

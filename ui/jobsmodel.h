@@ -8,8 +8,7 @@
 namespace orrery::ui {
 
 /// The running jobs of a JobRunner, one row each, oldest first: what the jobs panel lists.
-class JobsModel final : public QAbstractTableModel
-{
+class JobsModel final : public QAbstractTableModel {
     Q_OBJECT
 
 public:

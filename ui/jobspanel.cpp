@@ -23,8 +23,8 @@ QRect buttonRect(const QRect &cell)
 
 QIcon cancelIcon()
 {
-    static const QIcon icon =
-        QIcon::fromTheme(QStringLiteral("process-stop"), QIcon(QStringLiteral(":/orrery/icons/cancel.svg")));
+    static const QIcon icon = QIcon::fromTheme(QStringLiteral("process-stop"),
+                                               QIcon(QStringLiteral(":/orrery/icons/cancel.svg")));
     return icon;
 }
 

@@ -14,8 +14,7 @@ class JobsModel;
 
 /// Paints a progress bar in JobsModel's Progress column and a cancel button in its Cancel
 /// column; a click on the button asks for that job to be cancelled.
-class JobDelegate final : public QStyledItemDelegate
-{
+class JobDelegate final : public QStyledItemDelegate {
     Q_OBJECT
 
 public:
@@ -30,8 +29,7 @@ signals:
 };
 
 /// The jobs dock: every running job with its progress bar, time left and a cancel button.
-class JobsPanel final : public QWidget
-{
+class JobsPanel final : public QWidget {
     Q_OBJECT
 
 public:

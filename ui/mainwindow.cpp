@@ -5,9 +5,9 @@
 #include "inspector.h"
 #include "inspectordock.h"
 #include "itemmodel.h"
+#include "itemspage.h"
 #include "jobindicator.h"
 #include "jobrunner.h"
-#include "itemspage.h"
 #include "jobspanel.h"
 #include "mapcontroller.h"
 #include "mappage.h"
@@ -224,8 +224,8 @@ void MainWindow::createActions()
             if (!m_session->set().isEmpty())
                 m_mapController->showLayout(m_session->set(), m);
         });
-        action->setStatusTip(tr("Show the current embedding set by %1 (computed and stored when new)")
-                                 .arg(toString(m).toUpper()));
+        action->setStatusTip(
+            tr("Show the current embedding set by %1 (computed and stored when new)").arg(toString(m).toUpper()));
         m_projectionActions.append(action);
     }
     m_datasetDock->view()->addAction(m_computeMapAction);
@@ -237,8 +237,8 @@ void MainWindow::createActions()
     QAction *showItems = view->addAction(tr("&Items"), this, [this] { m_tabs->setCurrentIndex(1); });
     showItems->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     view->addSeparator();
-    const QList<QDockWidget *> docks{m_datasetDock, m_searchDock,  m_inspectorDock,
-                                     m_recommendDock, m_jobsDock, m_problemsDock};
+    const QList<QDockWidget *> docks {m_datasetDock,   m_searchDock, m_inspectorDock,
+                                      m_recommendDock, m_jobsDock,   m_problemsDock};
     for (QDockWidget *d : docks)
         view->addAction(d->toggleViewAction());
     view->addSeparator();
@@ -407,8 +407,7 @@ bool MainWindow::selectItemByKey(const QString &key)
         return false;
     // Show it among its own dataset's items.
     const std::vector<qint64> datasets = datasetsOfItem(*m_session->project(), id);
-    if (!datasets.empty()
-        && std::find(datasets.begin(), datasets.end(), m_session->datasetId()) == datasets.end())
+    if (!datasets.empty() && std::find(datasets.begin(), datasets.end(), m_session->datasetId()) == datasets.end())
         m_datasetDock->selectDataset(datasets.front());
     m_session->setCurrentItem(id);
     return true;
@@ -622,12 +621,12 @@ void MainWindow::chooseImport(bool folder)
 
 void MainWindow::about()
 {
-    QMessageBox::about(this, tr("About Orrery"),
-                       tr("<h3>Orrery %1</h3>"
-                          "<p>A native explorer for embeddings and playlists.</p>"
-                          "<p>Built with Qt %2, SQLite %3.</p>")
-                           .arg(QApplication::applicationVersion().toHtmlEscaped(), QString::fromLatin1(qVersion()),
-                                sqliteVersion()));
+    QMessageBox::about(
+        this, tr("About Orrery"),
+        tr("<h3>Orrery %1</h3>"
+           "<p>A native explorer for embeddings and playlists.</p>"
+           "<p>Built with Qt %2, SQLite %3.</p>")
+            .arg(QApplication::applicationVersion().toHtmlEscaped(), QString::fromLatin1(qVersion()), sqliteVersion()));
 }
 
 bool MainWindow::saveScreenshot(const QString &path, QString *error)

@@ -29,8 +29,7 @@ class SearchDock;
 /// table) is in the centre; datasets, search, the inspector, recommendations, jobs and import
 /// problems are docks. The parts follow the project session (the open project and what is
 /// current in it); the map controller decides what the map shows; all work runs in one JobRunner.
-class MainWindow final : public QMainWindow
-{
+class MainWindow final : public QMainWindow {
     Q_OBJECT
 
 public:
@@ -96,7 +95,6 @@ private:
     bool m_restoredGeometry = false;
     bool m_restoredState = false;
     bool m_shown = false;
-
 
     QTabWidget *m_tabs = nullptr;
     MapPage *m_map = nullptr;

@@ -54,8 +54,8 @@ void MapController::showLayout(const QString &setName, ProjectionMethod method)
     m_session->setSet(setName);
     const QString name = layoutName(setName, method);
     const QList<LayoutInfo> layouts = listLayouts(*m_session->project());
-    const bool stored
-        = std::any_of(layouts.begin(), layouts.end(), [&](const LayoutInfo &l) { return l.name == name; });
+    const bool stored = std::any_of(layouts.begin(), layouts.end(),
+                                    [&](const LayoutInfo &l) { return l.name == name; });
     startLayout(setName, name, method, stored);
 }
 
@@ -151,8 +151,8 @@ bool MapController::computeMap(qint64 datasetId)
     JobRunner *runner = m_session->runner();
     runner->cancel(runner->jobOfKey(layoutKey));
     const QList<EmbeddingSetInfo> sets = project->embeddingSets();
-    const bool setStored
-        = std::any_of(sets.begin(), sets.end(), [&](const EmbeddingSetInfo &s) { return s.name == plan.mapSet; });
+    const bool setStored = std::any_of(sets.begin(), sets.end(),
+                                       [&](const EmbeddingSetInfo &s) { return s.name == plan.mapSet; });
     if (setStored)
         m_session->setSet(plan.mapSet);
     const QString setBefore = m_session->set();

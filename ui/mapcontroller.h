@@ -32,8 +32,7 @@ struct MapLayout {
 /// layouts animate the map), or a whole map computed from a dataset by core's pipeline (runPlan:
 /// the default sets for its kind, then PCA and UMAP, all stored). One layout at a time: the latest
 /// request wins.
-class MapController final : public QObject
-{
+class MapController final : public QObject {
     Q_OBJECT
 
 public:
@@ -60,8 +59,7 @@ public:
 signals:
     /// A layout for the map: `partial` while t-SNE or UMAP converge, then the final one. An
     /// empty name with no points means there is nothing to show.
-    void layoutReady(const QString &name, const std::vector<double> &xy, const std::vector<qint64> &ids,
-                     bool partial);
+    void layoutReady(const QString &name, const std::vector<double> &xy, const std::vector<qint64> &ids, bool partial);
     /// New sets or layouts are in the project (the datasets panel reloads); `current` names the
     /// set or layout to show as current there, empty when none.
     void projectUpdated(const QString &current);

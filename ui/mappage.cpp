@@ -34,7 +34,8 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     bar->setMovable(false);
     const int spacing = style()->pixelMetric(QStyle::PM_LayoutHorizontalSpacing);
     auto *group = new QActionGroup(this);
-    const auto modeButton = [&](const QString &text, const QString &tip, ScatterView::Mode mode, const QKeySequence &key) {
+    const auto modeButton = [&](const QString &text, const QString &tip, ScatterView::Mode mode,
+                                const QKeySequence &key) {
         auto *action = new QAction(text, group);
         action->setCheckable(true);
         action->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
@@ -59,9 +60,9 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     bar->addWidget(new QLabel(tr("Colour by")));
     m_colour = new QComboBox;
     const std::pair<QString, ColourBy> choices[] = {
-        {tr("Nothing"), ColourBy::None},          {tr("Label or tag"), ColourBy::Label},
-        {tr("Dataset"), ColourBy::Dataset},       {tr("Kind"), ColourBy::Kind},
-        {tr("Length"), ColourBy::Length},         {tr("Popularity"), ColourBy::Popularity},
+        {tr("Nothing"), ColourBy::None},    {tr("Label or tag"), ColourBy::Label},
+        {tr("Dataset"), ColourBy::Dataset}, {tr("Kind"), ColourBy::Kind},
+        {tr("Length"), ColourBy::Length},   {tr("Popularity"), ColourBy::Popularity},
     };
     for (const auto &[text, by] : choices)
         m_colour->addItem(text, int(by));
@@ -84,7 +85,8 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     m_density->setText(tr("Density"));
     m_density->setCheckable(true);
     m_density->setAutoRaise(true);
-    m_density->setToolTip(tr("Shade by how many points fall on each pixel (chosen automatically when they overlap heavily)"));
+    m_density->setToolTip(
+        tr("Shade by how many points fall on each pixel (chosen automatically when they overlap heavily)"));
     connect(m_density, &QToolButton::toggled, this,
             [this](bool on) { m_view->setDensityMode(on ? DensityMode::On : DensityMode::Auto); });
     bar->addWidget(m_density);
@@ -103,12 +105,14 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     layout->addWidget(bar);
     layout->addWidget(m_view, 1);
 
-    connect(m_view, &ScatterView::clicked, this, [this](qint64 row) { emit itemClicked(row >= 0 ? m_view->idOf(row) : 0); });
+    connect(m_view, &ScatterView::clicked, this,
+            [this](qint64 row) { emit itemClicked(row >= 0 ? m_view->idOf(row) : 0); });
     connect(m_view, &ScatterView::activated, this, [this](qint64 row) {
         if (row >= 0)
             emit itemActivated(m_view->idOf(row));
     });
-    connect(m_view, &ScatterView::hovered, this, [this](qint64 row) { emit itemHovered(row >= 0 ? m_view->idOf(row) : 0); });
+    connect(m_view, &ScatterView::hovered, this,
+            [this](qint64 row) { emit itemHovered(row >= 0 ? m_view->idOf(row) : 0); });
     connect(m_view, &ScatterView::selectionChanged, this, [this] {
         QList<qint64> ids;
         for (const qint64 row : m_view->selection())
@@ -124,7 +128,8 @@ void MapPage::setProject(Project *project)
     showLayout({}, {}, {}, false);
 }
 
-void MapPage::showLayout(const QString &name, const std::vector<double> &xy, const std::vector<qint64> &ids, bool partial)
+void MapPage::showLayout(const QString &name, const std::vector<double> &xy, const std::vector<qint64> &ids,
+                         bool partial)
 {
     if (name.isEmpty()) {
         m_name.clear();

@@ -25,8 +25,7 @@ class ScatterView;
 
 /// The map tab: a ScatterView with its controls (interaction mode, fit, colour by, point size,
 /// density), speaking in item ids where the view speaks in rows.
-class MapPage final : public QWidget
-{
+class MapPage final : public QWidget {
     Q_OBJECT
 
 public:

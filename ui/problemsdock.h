@@ -9,8 +9,7 @@ namespace orrery::ui {
 class ProblemsModel;
 
 /// Import problems, each as file:line with its message; it opens by itself when an import fails.
-class ProblemsDock final : public QDockWidget
-{
+class ProblemsDock final : public QDockWidget {
     Q_OBJECT
 
 public:

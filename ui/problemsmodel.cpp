@@ -103,8 +103,9 @@ QVariant ProblemsModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::ToolTipRole: {
         QString tip = p.file.isEmpty() ? p.message : QStringLiteral("%1:%2: %3").arg(p.file).arg(p.line).arg(p.message);
-        tip += u'\n' + (p.error ? tr("The import of %1 was undone: nothing from it was kept.").arg(p.source)
-                                : tr("While importing %1; the record was skipped.").arg(p.source));
+        tip += u'\n'
+            + (p.error ? tr("The import of %1 was undone: nothing from it was kept.").arg(p.source)
+                       : tr("While importing %1; the record was skipped.").arg(p.source));
         return tip;
     }
     case Qt::DecorationRole:

@@ -8,8 +8,7 @@ namespace orrery::ui {
 
 /// What imports reported: errors (the import was undone) and warnings (bad records skipped),
 /// split into file, line and message from core's `file:line[:column]: message` form.
-class ProblemsModel final : public QAbstractTableModel
-{
+class ProblemsModel final : public QAbstractTableModel {
     Q_OBJECT
 
 public:

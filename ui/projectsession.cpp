@@ -116,7 +116,7 @@ QList<qint64> ProjectSession::selection() const
 {
     if (!m_selection.isEmpty())
         return m_selection;
-    return m_currentItem ? QList<qint64>{m_currentItem} : QList<qint64>();
+    return m_currentItem ? QList<qint64> {m_currentItem} : QList<qint64>();
 }
 
 void ProjectSession::setSelection(const QList<qint64> &ids)
@@ -242,11 +242,13 @@ bool ProjectSession::importPaths(const QStringList &paths)
         failed.error = message;
         importEnded(failed, sources);
     };
-    return startExclusive(spec, [projectPath, paths, options](JobRun &job) -> std::any {
-        // A connection of its own: the GUI's stays free to read while this one writes (WAL).
-        Project project(projectPath);
-        return ImportOutcome{io::importPaths(project, paths, options, job)};
-    }) != 0;
+    return startExclusive(spec,
+                          [projectPath, paths, options](JobRun &job) -> std::any {
+                              // A connection of its own: the GUI's stays free to read while this one writes (WAL).
+                              Project project(projectPath);
+                              return ImportOutcome {io::importPaths(project, paths, options, job)};
+                          })
+        != 0;
 }
 
 void ProjectSession::importEnded(io::ImportResult result, const QString &sources)
@@ -315,9 +317,7 @@ bool ProjectSession::exportSelection(io::ItemFormat format, const QString &path)
             message += tr(" (%1 without a vector)").arg(formatCount(result.withoutVector));
         emit exportFinished(true, message);
     });
-    spec.onFailed = [this](const QString &message) {
-        emit exportFinished(false, message);
-    };
+    spec.onFailed = [this](const QString &message) { emit exportFinished(false, message); };
     m_runner->start(spec, [projectPath, setName, ids, format, path](JobRun &) -> std::any {
         Project project(projectPath);
         std::optional<EmbeddingSet> set;

@@ -24,8 +24,7 @@ namespace orrery::ui {
 /// item and selection. The views follow its signals and change it through its setters; every
 /// change happens on the GUI thread. It also runs the jobs that belong to the project as a whole:
 /// imports (one at a time) and the neighbour indexes of its sets, loaded once and kept.
-class ProjectSession final : public QObject
-{
+class ProjectSession final : public QObject {
     Q_OBJECT
 
 public:

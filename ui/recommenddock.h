@@ -12,8 +12,7 @@ class RecommendPanel;
 
 /// Recommendations for the session's set: continue the selection (or the current playlist) with
 /// songs from the set's song vectors (a playlist set serves through the songs it was pooled from).
-class RecommendDock final : public QDockWidget
-{
+class RecommendDock final : public QDockWidget {
     Q_OBJECT
 
 public:

@@ -215,12 +215,12 @@ RecommendPanel::RecommendPanel(JobRunner *runner, QWidget *parent)
     : QWidget(parent), m_runner(runner), m_model(new RecommendationModel(this))
 {
     m_method = new QComboBox(this);
-    for (const auto &[method, label] :
-         {std::pair {RecommendMethod::Blend, tr("Blend")},
-          std::pair {RecommendMethod::PlaylistKnn, tr("Similar playlists")},
-          std::pair {RecommendMethod::Cooccurrence, tr("Co-occurrence")},
-          std::pair {RecommendMethod::Attention, tr("Attention (per mood)")},
-          std::pair {RecommendMethod::Centroid, tr("Centroid")}, std::pair {RecommendMethod::Popularity, tr("Popularity")}})
+    for (const auto &[method, label] : {std::pair {RecommendMethod::Blend, tr("Blend")},
+                                        std::pair {RecommendMethod::PlaylistKnn, tr("Similar playlists")},
+                                        std::pair {RecommendMethod::Cooccurrence, tr("Co-occurrence")},
+                                        std::pair {RecommendMethod::Attention, tr("Attention (per mood)")},
+                                        std::pair {RecommendMethod::Centroid, tr("Centroid")},
+                                        std::pair {RecommendMethod::Popularity, tr("Popularity")}})
         m_method->addItem(label, int(method));
     m_count = new QSpinBox(this);
     m_count->setRange(1, 5000);
@@ -230,8 +230,8 @@ RecommendPanel::RecommendPanel(JobRunner *runner, QWidget *parent)
     m_export->setText(tr("Export"));
     m_export->setPopupMode(QToolButton::InstantPopup);
     auto *menu = new QMenu(m_export);
-    for (const io::PlaylistFormat f : {io::PlaylistFormat::M3u8, io::PlaylistFormat::Xspf, io::PlaylistFormat::Csv,
-                                       io::PlaylistFormat::Json}) {
+    for (const io::PlaylistFormat f :
+         {io::PlaylistFormat::M3u8, io::PlaylistFormat::Xspf, io::PlaylistFormat::Csv, io::PlaylistFormat::Json}) {
         QAction *a = menu->addAction(io::toString(f).toUpper());
         a->setObjectName(QStringLiteral("export-") + io::toString(f));
         connect(a, &QAction::triggered, this, [this, f] { chooseExport(f); });
@@ -384,9 +384,11 @@ void RecommendPanel::recommend()
         std::vector<io::PlaylistEntry> entries = io::playlistEntries(*m_project, ids, m_datasetId);
         QHash<qint64, std::pair<QString, QString>> reasonNames;
         for (const io::PlaylistEntry &e : io::playlistEntries(*m_project, reasons, m_datasetId))
-            reasonNames.insert(e.itemId, {e.title.isEmpty() || e.artist.isEmpty() ? display(e.artist, e.title)
-                                                                                   : e.title + QStringLiteral(" (") + e.artist + u')',
-                                          e.key});
+            reasonNames.insert(e.itemId,
+                               {e.title.isEmpty() || e.artist.isEmpty()
+                                    ? display(e.artist, e.title)
+                                    : e.title + QStringLiteral(" (") + e.artist + u')',
+                                e.key});
         QList<RecommendationModel::Row> rows;
         for (size_t i = 0; i < recs.size(); ++i) {
             RecommendationModel::Row r;
@@ -401,9 +403,10 @@ void RecommendPanel::recommend()
         }
         m_model->setRows(std::move(rows));
         const qint64 known = m_recommender->knownSeeds(request.seeds);
-        m_status->setText(known ? (recs.size() == 1 ? tr("1 recommendation") : tr("%1 recommendations").arg(recs.size()))
-                                      + (known == 1 ? tr(" from 1 seed") : tr(" from %1 seeds").arg(known))
-                                : tr("No known seed: the most popular songs"));
+        m_status->setText(known
+                              ? (recs.size() == 1 ? tr("1 recommendation") : tr("%1 recommendations").arg(recs.size()))
+                                  + (known == 1 ? tr(" from 1 seed") : tr(" from %1 seeds").arg(known))
+                              : tr("No known seed: the most popular songs"));
         emit recommended();
     } catch (const Error &e) {
         m_status->setText(e.message());
@@ -429,7 +432,8 @@ void RecommendPanel::exportTo(const QString &path, io::PlaylistFormat format) co
         if (!r.because.isEmpty() && !seedNames.contains(r.because) && seedNames.size() < 3)
             seedNames << r.because;
     }
-    list.name = seedNames.isEmpty() ? tr("Recommendations") : tr("Continuing %1").arg(seedNames.join(QStringLiteral(", ")));
+    list.name = seedNames.isEmpty() ? tr("Recommendations")
+                                    : tr("Continuing %1").arg(seedNames.join(QStringLiteral(", ")));
     io::writePlaylist(path, list, format);
 }
 

@@ -25,8 +25,7 @@ namespace orrery::ui {
 
 /// A recommendation list as rows: title, artist, score, reason. Rows can be removed and moved
 /// (by drag and drop inside a view, or moveRows), so the list can be edited before export.
-class RecommendationModel final : public QAbstractTableModel
-{
+class RecommendationModel final : public QAbstractTableModel {
     Q_OBJECT
 
 public:
@@ -75,8 +74,7 @@ private:
 /// reorder, Delete to remove, and export as M3U8, XSPF, CSV or JSON. The recommender is built in a
 /// job of `runner` when a source is set (the latest source wins); recommendations are computed on
 /// the GUI thread (a query takes milliseconds).
-class RecommendPanel final : public QWidget
-{
+class RecommendPanel final : public QWidget {
     Q_OBJECT
 
 public:

@@ -515,7 +515,8 @@ void ScatterView::fitToData()
     const double full = std::clamp(scaleFor(whole), minScale, maxScale);
     const auto coversPoints = [&](QPointF centre, double s) {
         const auto toData = [&](QPointF p) {
-            return QPointF(centre.x() + (p.x() - whole.center().x()) / s, centre.y() - (p.y() - whole.center().y()) / s);
+            return QPointF(centre.x() + (p.x() - whole.center().x()) / s,
+                           centre.y() - (p.y() - whole.center().y()) / s);
         };
         const QRectF under = QRectF(toData(legend.topLeft()), toData(legend.bottomRight())).normalized();
         return !m_points->rowsInRect(under).empty();

@@ -155,7 +155,7 @@ void SearchDock::runSearch(const QString &text)
         std::sort(matches.begin(), matches.end());
         m_results->setItems(*project, best);
         m_summary->setText(matches.empty() ? tr("No match for “%1”.").arg(text.trimmed())
-                           : qint64(matches.size()) > listLimit
+                               : qint64(matches.size()) > listLimit
                                ? tr("%1 matches; the best %2 listed. Enter opens the first.")
                                      .arg(formatCount(qint64(matches.size())), formatCount(listLimit))
                                : tr("%n match(es). Enter opens the first.", nullptr, int(matches.size())));
@@ -178,10 +178,11 @@ void SearchDock::reloadFilter()
     }
     try {
         for (const DatasetInfo &d : project->datasets())
-            m_filter->addItem(tr("Dataset: %1").arg(d.name), QStringList{QStringLiteral("dataset"), QString::number(d.id)});
+            m_filter->addItem(tr("Dataset: %1").arg(d.name),
+                              QStringList {QStringLiteral("dataset"), QString::number(d.id)});
         for (const TagChoice &tag : popularTags(*project, filterTags)) {
             const QString text = tag.kind == u"label" ? tr("Label: %1 (%2)") : tr("Tag: %1 (%2)");
-            m_filter->addItem(text.arg(tag.name, formatCount(tag.items)), QStringList{tag.kind, tag.name});
+            m_filter->addItem(text.arg(tag.name, formatCount(tag.items)), QStringList {tag.kind, tag.name});
         }
     } catch (const Error &e) {
         emit message(tr("Could not read the tags: %1").arg(e.message()), 8000);

@@ -17,8 +17,7 @@ class ProjectSession;
 /// Search and filter: the search box (for the window's tool bar), the best matches of the
 /// current dataset in a list, and a filter by dataset, tag or label. Typing searches after a
 /// pause, Enter at once and opens the best match. The map follows searchResults and filterChanged.
-class SearchDock final : public QDockWidget
-{
+class SearchDock final : public QDockWidget {
     Q_OBJECT
 
 public:

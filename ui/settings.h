@@ -7,8 +7,7 @@
 namespace orrery::ui {
 
 /// Every setting the window keeps between runs, and the one place their QSettings keys live.
-class Settings final
-{
+class Settings final {
 public:
     /// Bumped when the docks change, so that an older arrangement is not restored.
     static constexpr int WindowStateVersion = 3;

@@ -23,7 +23,7 @@ namespace {
 
 qint64 peakRssBytes()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     return qint64(usage.ru_maxrss) * 1024;
 }
@@ -32,17 +32,21 @@ int benchImport(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("import"), QStringLiteral("The benchmark."));
-    parser.addPositionalArgument(QStringLiteral("CORPUS"),
-                                 QStringLiteral("Folder of MPD slices (default: generate --playlists into a temporary folder)."),
-                                 QStringLiteral("[CORPUS]"));
-    parser.addOption({QStringLiteral("playlists"), QStringLiteral("Playlists to generate when no CORPUS is given (default 100000)."),
+    parser.addPositionalArgument(
+        QStringLiteral("CORPUS"),
+        QStringLiteral("Folder of MPD slices (default: generate --playlists into a temporary folder)."),
+        QStringLiteral("[CORPUS]"));
+    parser.addOption({QStringLiteral("playlists"),
+                      QStringLiteral("Playlists to generate when no CORPUS is given (default 100000)."),
                       QStringLiteral("N"), QStringLiteral("100000")});
-    parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed for the generated corpus (default 1)."), QStringLiteral("S"),
-                      QStringLiteral("1")});
-    parser.addOption({QStringLiteral("project"), QStringLiteral("Project file to import into (default: a temporary one)."),
+    parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed for the generated corpus (default 1)."),
+                      QStringLiteral("S"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("project"),
+                      QStringLiteral("Project file to import into (default: a temporary one)."),
                       QStringLiteral("FILE")});
-    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Imports an MPD-schema corpus end to end and prints JSON: "
-                                                                  "entries/s, MB/s and peak RSS."));
+    if (const int rc = parseVerb(parser, args, 1,
+                                 QStringLiteral("Imports an MPD-schema corpus end to end and prints JSON: "
+                                                "entries/s, MB/s and peak RSS."));
         rc >= 0)
         return rc;
     const QStringList positional = parser.positionalArguments();
@@ -61,8 +65,9 @@ int benchImport(const QStringList &args)
             JobContext quiet;
             io::writeSynthMpd(corpus, options, quiet);
         }
-        const QString projectPath = parser.isSet(QStringLiteral("project")) ? parser.value(QStringLiteral("project"))
-                                                                            : temp.filePath(QStringLiteral("bench.orrery"));
+        const QString projectPath = parser.isSet(QStringLiteral("project"))
+            ? parser.value(QStringLiteral("project"))
+            : temp.filePath(QStringLiteral("bench.orrery"));
         QFile::remove(projectPath);
         const qint64 rssBefore = peakRssBytes();
         QElapsedTimer clock;
@@ -77,17 +82,17 @@ int benchImport(const QStringList &args)
             err(r.error + u'\n');
             return InputError;
         }
-        const QJsonObject o{{QStringLiteral("bench"), QStringLiteral("import")},
-                            {QStringLiteral("tool"), QStringLiteral("orrery")},
-                            {QStringLiteral("playlists"), r.stats.sequences},
-                            {QStringLiteral("entries"), r.stats.entries},
-                            {QStringLiteral("tracks"), r.stats.datasetItems},
-                            {QStringLiteral("bytes"), r.stats.bytes},
-                            {QStringLiteral("seconds"), seconds},
-                            {QStringLiteral("entries_per_s"), double(r.stats.entries) / seconds},
-                            {QStringLiteral("mb_per_s"), double(r.stats.bytes) / 1e6 / seconds},
-                            {QStringLiteral("peak_rss_mb"), double(peakRssBytes()) / 1e6},
-                            {QStringLiteral("rss_before_import_mb"), double(rssBefore) / 1e6}};
+        const QJsonObject o {{QStringLiteral("bench"), QStringLiteral("import")},
+                             {QStringLiteral("tool"), QStringLiteral("orrery")},
+                             {QStringLiteral("playlists"), r.stats.sequences},
+                             {QStringLiteral("entries"), r.stats.entries},
+                             {QStringLiteral("tracks"), r.stats.datasetItems},
+                             {QStringLiteral("bytes"), r.stats.bytes},
+                             {QStringLiteral("seconds"), seconds},
+                             {QStringLiteral("entries_per_s"), double(r.stats.entries) / seconds},
+                             {QStringLiteral("mb_per_s"), double(r.stats.bytes) / 1e6 / seconds},
+                             {QStringLiteral("peak_rss_mb"), double(peakRssBytes()) / 1e6},
+                             {QStringLiteral("rss_before_import_mb"), double(rssBefore) / 1e6}};
         out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
         return Ok;
     } catch (const Error &e) {

@@ -2,9 +2,9 @@
 // given recall, against exact search. Dispatched from bench.cpp's runBench.
 #include "common.h"
 
+#include "base/random.h"
 #include "index/vectorindex.h"
 #include "store/embeddingsets.h"
-#include "base/random.h"
 #include "store/project.h"
 
 #include <QElapsedTimer>

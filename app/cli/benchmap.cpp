@@ -3,9 +3,9 @@
 // so it runs under the CLI's QCoreApplication without a display. Dispatched from bench.cpp.
 #include "common.h"
 
+#include "base/workerpool.h"
 #include "render/colormap.h"
 #include "render/maprenderer.h"
-#include "base/workerpool.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -20,8 +20,8 @@ int benchRecommend(const QStringList &args)
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("recommend"), QStringLiteral("The benchmark."));
     const auto option = [&](const char *name, const char *help, const char *fallback) {
-        parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
-                          QString::fromLatin1(fallback)});
+        parser.addOption(
+            {QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"), QString::fromLatin1(fallback)});
     };
     option("tracks", "Catalogue size (default 200000).", "200000");
     option("playlists", "Synthetic playlists for popularity and co-occurrence (default 20000).", "20000");
@@ -35,7 +35,8 @@ int benchRecommend(const QStringList &args)
     if (const int rc = parseVerb(parser, args, 1,
                                  QStringLiteral("Builds a synthetic catalogue (clustered vectors, Zipf-popular "
                                                 "playlists), then times single-thread queries of each recommender "
-                                                "and prints JSON with the median and 95th percentile.")); rc >= 0)
+                                                "and prints JSON with the median and 95th percentile."));
+        rc >= 0)
         return rc;
     const auto value = [&](const char *name, qint64 low) {
         bool ok = false;
@@ -117,9 +118,9 @@ int benchRecommend(const QStringList &args)
             requests.push_back(std::move(r));
         }
         QJsonObject methods;
-        for (const RecommendMethod m : {RecommendMethod::Popularity, RecommendMethod::Centroid,
-                                        RecommendMethod::Attention, RecommendMethod::Cooccurrence,
-                                        RecommendMethod::PlaylistKnn, RecommendMethod::Blend}) {
+        for (const RecommendMethod m :
+             {RecommendMethod::Popularity, RecommendMethod::Centroid, RecommendMethod::Attention,
+              RecommendMethod::Cooccurrence, RecommendMethod::PlaylistKnn, RecommendMethod::Blend}) {
             std::vector<double> ms;
             for (const RecommendRequest &r : requests) {
                 QElapsedTimer t;

@@ -132,7 +132,8 @@ bool outputIsSafe(const QString &verb, const QString &output, const QString &pro
     };
     const QString target = resolved(output);
     const QString project = resolved(projectPath);
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")}) {
+    for (const QString &suffix :
+         {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")}) {
         if (target == project + suffix) {
             err(verb + QStringLiteral(": refusing to write %1 over the project %2\n").arg(output, projectPath));
             return false;

@@ -9,7 +9,7 @@
 namespace orrery {
 class Project;
 struct RecommenderParams;
-}
+} // namespace orrery
 
 namespace orrery::cli {
 

@@ -1,8 +1,8 @@
 #include "common.h"
 
 #include "embed/compress.h"
-#include "store/embeddingsets.h"
 #include "eval/compressionrecall.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 #include <QJsonDocument>
@@ -14,14 +14,18 @@ int runCompress(const QStringList &args)
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("set"), QStringLiteral("Embedding set."), QStringLiteral("SET")});
-    parser.addOption({QStringLiteral("pca"), QStringLiteral("Rotate onto principal axes so 32- or 64-dimension prefixes can be used alone.")});
+    parser.addOption({QStringLiteral("pca"),
+                      QStringLiteral("Rotate onto principal axes so 32- or 64-dimension prefixes can be used alone.")});
     parser.addOption({QStringLiteral("int8"), QStringLiteral("Store int8 codes with a per-dimension scale.")});
-    parser.addOption({QStringLiteral("queries"), QStringLiteral("Queries sampled for the recall report (default 1000)."), QStringLiteral("N"),
+    parser.addOption({QStringLiteral("queries"),
+                      QStringLiteral("Queries sampled for the recall report (default 1000)."), QStringLiteral("N"),
                       QStringLiteral("1000")});
-    parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the query sample (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
-    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Adds int8 codes and/or a PCA rotation to an embedding set, stores it, "
-                                                                  "and prints recall@10 of int8 and of 32- and 64-dimension prefixes "
-                                                                  "against the full vectors as JSON."));
+    parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the query sample (default 1)."),
+                      QStringLiteral("S"), QStringLiteral("1")});
+    if (const int rc = parseVerb(parser, args, 1,
+                                 QStringLiteral("Adds int8 codes and/or a PCA rotation to an embedding set, stores it, "
+                                                "and prints recall@10 of int8 and of 32- and 64-dimension prefixes "
+                                                "against the full vectors as JSON."));
         rc >= 0)
         return rc;
     if (!parser.isSet(QStringLiteral("set"))) {

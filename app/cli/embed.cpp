@@ -1,11 +1,11 @@
 #include "common.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
 #include "embed/lsa.h"
 #include "embed/mbat.h"
 #include "embed/pooling.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 #include <QJsonDocument>
@@ -181,10 +181,10 @@ int runEmbed(const QStringList &args)
         else
             saveEmbeddingSet(project, set, parser.isSet(QStringLiteral("replace")));
         if (parser.isSet(QStringLiteral("json"))) {
-            const QJsonObject o{{QStringLiteral("name"), set.name},     {QStringLiteral("dataset"), datasetName},
-                                {QStringLiteral("method"), set.method}, {QStringLiteral("kind"), toString(set.kind)},
-                                {QStringLiteral("rows"), set.count()},  {QStringLiteral("dim"), set.dim},
-                                {QStringLiteral("params"), set.params}, {QStringLiteral("stats"), set.stats}};
+            const QJsonObject o {{QStringLiteral("name"), set.name},     {QStringLiteral("dataset"), datasetName},
+                                 {QStringLiteral("method"), set.method}, {QStringLiteral("kind"), toString(set.kind)},
+                                 {QStringLiteral("rows"), set.count()},  {QStringLiteral("dim"), set.dim},
+                                 {QStringLiteral("params"), set.params}, {QStringLiteral("stats"), set.stats}};
             out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
         } else {
             QStringList counts;

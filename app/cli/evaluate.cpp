@@ -1,9 +1,9 @@
 #include "common.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
 #include "eval/recsys.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 #include <QJsonArray>
@@ -41,9 +41,10 @@ int runEvaluate(const QStringList &args)
                       QStringLiteral("1")});
     parser.addOption({QStringLiteral("n"), QStringLiteral("Results per playlist (default 500)."), QStringLiteral("N"),
                       QStringLiteral("500")});
-    parser.addOption({QStringLiteral("methods"),
-                      QStringLiteral("Comma-separated recommenders (default popularity,centroid,attention,cooc,pknn,blend)."),
-                      QStringLiteral("LIST")});
+    parser.addOption(
+        {QStringLiteral("methods"),
+         QStringLiteral("Comma-separated recommenders (default popularity,centroid,attention,cooc,pknn,blend)."),
+         QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("Query and build threads (default 2)."),
                       QStringLiteral("N"), QStringLiteral("2")});
     parser.addOption({QStringLiteral("epochs"), QStringLiteral("SGNS epochs when training vectors (default 100)."),
@@ -51,11 +52,13 @@ int runEvaluate(const QStringList &args)
     parser.addOption({QStringLiteral("dim"), QStringLiteral("SGNS dimension when training vectors (default 50)."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("ns-exponent"),
-                      QStringLiteral("SGNS noise exponent when training vectors (default -0.5)."), QStringLiteral("A")});
+                      QStringLiteral("SGNS noise exponent when training vectors (default -0.5)."),
+                      QStringLiteral("A")});
     parser.addOption({QStringLiteral("sgns-window"), QStringLiteral("SGNS window when training vectors (default 3)."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("sample"),
-                      QStringLiteral("SGNS sub-sampling threshold when training vectors (default 1e-5)."), QStringLiteral("T")});
+                      QStringLiteral("SGNS sub-sampling threshold when training vectors (default 1e-5)."),
+                      QStringLiteral("T")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the report as JSON.")});
     addRecommenderOptions(parser);
     if (const int rc = parseVerb(parser, args, 1,
@@ -74,10 +77,11 @@ int runEvaluate(const QStringList &args)
         const QString key = QString::fromLatin1(name);
         const qint64 v = parser.value(key).toLongLong(&ok);
         if (!ok || v < low) {
-            err(verb + QStringLiteral(": %1%2 expects a whole number ≥ %3, got '%4'\n")
-                           .arg(key.size() == 1 ? QStringLiteral("-") : QStringLiteral("--"), key)
-                           .arg(low)
-                           .arg(parser.value(key)));
+            err(verb
+                + QStringLiteral(": %1%2 expects a whole number ≥ %3, got '%4'\n")
+                      .arg(key.size() == 1 ? QStringLiteral("-") : QStringLiteral("--"), key)
+                      .arg(low)
+                      .arg(parser.value(key)));
             return false;
         }
         *target = v;
@@ -118,9 +122,8 @@ int runEvaluate(const QStringList &args)
             return Usage;
         options.sgns.window = int(window);
     }
-    for (const auto &[name, target, low, high] :
-         {std::tuple {"ns-exponent", &options.sgns.nsExponent, -10.0, 10.0},
-          std::tuple {"sample", &options.sgns.sample, 0.0, 1.0}}) {
+    for (const auto &[name, target, low, high] : {std::tuple {"ns-exponent", &options.sgns.nsExponent, -10.0, 10.0},
+                                                  std::tuple {"sample", &options.sgns.sample, 0.0, 1.0}}) {
         const QString key = QString::fromLatin1(name);
         if (!parser.isSet(key))
             continue;
@@ -137,15 +140,17 @@ int runEvaluate(const QStringList &args)
         for (const QString &name : parser.value(QStringLiteral("methods")).split(u',', Qt::SkipEmptyParts)) {
             RecommendMethod m;
             if (!fromString(name.trimmed(), &m)) {
-                err(verb + QStringLiteral(": unknown method '%1' (popularity, centroid, attention, cooc, pknn, blend)\n")
-                               .arg(name));
+                err(verb
+                    + QStringLiteral(": unknown method '%1' (popularity, centroid, attention, cooc, pknn, blend)\n")
+                          .arg(name));
                 return Usage;
             }
             if (std::find(options.methods.begin(), options.methods.end(), m) == options.methods.end())
                 options.methods.push_back(m);
         }
         if (options.methods.empty()) {
-            err(verb + QStringLiteral(": --methods names no method (popularity, centroid, attention, cooc, pknn, blend)\n"));
+            err(verb
+                + QStringLiteral(": --methods names no method (popularity, centroid, attention, cooc, pknn, blend)\n"));
             return Usage;
         }
     }
@@ -156,8 +161,9 @@ int runEvaluate(const QStringList &args)
     return withProject(path, verb, [&](Project &project) -> int {
         const qint64 datasetId = project.datasetId(parser.value(QStringLiteral("dataset")));
         if (!datasetId) {
-            err(verb + QStringLiteral(": no dataset named \"%1\" (orrery-cli info lists them)\n")
-                           .arg(parser.value(QStringLiteral("dataset"))));
+            err(verb
+                + QStringLiteral(": no dataset named \"%1\" (orrery-cli info lists them)\n")
+                      .arg(parser.value(QStringLiteral("dataset"))));
             return InputError;
         }
         JobContext job(phasedProgress());
@@ -166,7 +172,8 @@ int runEvaluate(const QStringList &args)
             set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         const Corpus corpus = loadCorpus(project, datasetId, job);
         if (corpus.tokens.empty()) {
-            err(verb + QStringLiteral(": dataset \"%1\" has no playlists\n").arg(parser.value(QStringLiteral("dataset"))));
+            err(verb
+                + QStringLiteral(": dataset \"%1\" has no playlists\n").arg(parser.value(QStringLiteral("dataset"))));
             return InputError;
         }
         const EvaluationReport report = evaluateContinuation(corpus, set ? &*set : nullptr, options, job);
@@ -195,7 +202,8 @@ int runEvaluate(const QStringList &args)
                            .arg(report.trainPlaylists)
                            .arg(report.validationPlaylists)
                            .arg(report.testPlaylists)
-                           .arg(options.reportValidation ? QStringLiteral("reported (validation)") : QStringLiteral("tested"))
+                           .arg(options.reportValidation ? QStringLiteral("reported (validation)")
+                                                         : QStringLiteral("tested"))
                            .arg(options.randomSeeds ? QStringLiteral("random") : QStringLiteral("first"))
                            .arg(options.seedsK)
                            .arg(options.results)

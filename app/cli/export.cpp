@@ -1,8 +1,8 @@
 #include "common.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
 #include "io/exporter.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 namespace orrery::cli {
@@ -18,12 +18,16 @@ int runExport(const QStringList &args)
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("set"), QStringLiteral("Embedding set to export."), QStringLiteral("SET")});
-    parser.addOption({QStringLiteral("format"), QStringLiteral("projector (a folder with vectors.tsv + metadata.tsv), npy, or word2vec (text)."),
+    parser.addOption({QStringLiteral("format"),
+                      QStringLiteral("projector (a folder with vectors.tsv + metadata.tsv), npy, or word2vec (text)."),
                       QStringLiteral("FORMAT"), QStringLiteral("projector")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("Output folder (projector) or file."), QStringLiteral("PATH")});
-    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Writes an embedding set for other tools; each format re-imports with the same keys. "
-                                                                     "(--projection P writes a layout, --playlist KEY a playlist: "
-                                                                     "see their own --help.)"));
+    parser.addOption(
+        {QStringLiteral("out"), QStringLiteral("Output folder (projector) or file."), QStringLiteral("PATH")});
+    if (const int rc = parseVerb(
+            parser, args, 1,
+            QStringLiteral("Writes an embedding set for other tools; each format re-imports with the same keys. "
+                           "(--projection P writes a layout, --playlist KEY a playlist: "
+                           "see their own --help.)"));
         rc >= 0)
         return rc;
     const QString format = parser.value(QStringLiteral("format"));
@@ -48,7 +52,10 @@ int runExport(const QStringList &args)
     return withProject(path, [&](Project &project) -> int {
         const EmbeddingSet set = loadEmbeddingSet(project, parser.value(QStringLiteral("set")));
         const QStringList files = io::exportVectors(project, set, f, parser.value(QStringLiteral("out")));
-        out(QStringLiteral("wrote %1 vectors of %2 dimensions: %3\n").arg(set.count()).arg(set.dim).arg(files.join(QStringLiteral(", "))));
+        out(QStringLiteral("wrote %1 vectors of %2 dimensions: %3\n")
+                .arg(set.count())
+                .arg(set.dim)
+                .arg(files.join(QStringLiteral(", "))));
         return Ok;
     });
 }

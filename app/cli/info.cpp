@@ -13,7 +13,8 @@ int runInfo(const QStringList &args)
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON: {\"schema\":N,\"datasets\":[…]}.")});
-    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Lists a project's datasets with their counts.")); rc >= 0)
+    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Lists a project's datasets with their counts."));
+        rc >= 0)
         return rc;
     const QString path = parser.positionalArguments().first();
     return withProject(path, [&](Project &project) -> int {
@@ -21,14 +22,15 @@ int runInfo(const QStringList &args)
         if (parser.isSet(QStringLiteral("json"))) {
             QJsonArray list;
             for (const DatasetInfo &d : datasets)
-                list.append(QJsonObject{{QStringLiteral("name"), d.name},
-                                        {QStringLiteral("kind"), toString(d.kind)},
-                                        {QStringLiteral("format"), d.format},
-                                        {QStringLiteral("items"), d.items},
-                                        {QStringLiteral("sequences"), d.sequences},
-                                        {QStringLiteral("entries"), d.entries},
-                                        {QStringLiteral("tags"), d.tags}});
-            const QJsonObject o{{QStringLiteral("schema"), project.schemaVersion()}, {QStringLiteral("datasets"), list}};
+                list.append(QJsonObject {{QStringLiteral("name"), d.name},
+                                         {QStringLiteral("kind"), toString(d.kind)},
+                                         {QStringLiteral("format"), d.format},
+                                         {QStringLiteral("items"), d.items},
+                                         {QStringLiteral("sequences"), d.sequences},
+                                         {QStringLiteral("entries"), d.entries},
+                                         {QStringLiteral("tags"), d.tags}});
+            const QJsonObject o {{QStringLiteral("schema"), project.schemaVersion()},
+                                 {QStringLiteral("datasets"), list}};
             out(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) + u'\n');
             return Ok;
         }

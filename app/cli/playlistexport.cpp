@@ -16,8 +16,8 @@ int exportPlaylist(const QStringList &args)
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("playlist"), QStringLiteral("Source key of the playlist (as imported)."),
                       QStringLiteral("KEY")});
-    parser.addOption({QStringLiteral("dataset"), QStringLiteral("Look the key up in this dataset only."),
-                      QStringLiteral("NAME")});
+    parser.addOption(
+        {QStringLiteral("dataset"), QStringLiteral("Look the key up in this dataset only."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("format"),
                       QStringLiteral("m3u8, xspf, csv or json (MPD schema); default: from the --out extension."),
                       QStringLiteral("FORMAT")});
@@ -41,10 +41,11 @@ int exportPlaylist(const QStringList &args)
     }
     io::PlaylistFormat format;
     if (!io::fromString(formatName, &format)) {
-        err(verb + (parser.isSet(QStringLiteral("format"))
-                        ? QStringLiteral(": unknown format '%1' (m3u8, xspf, csv, json)\n").arg(formatName)
-                        : QStringLiteral(": cannot tell the format from '%1'; give --format m3u8|xspf|csv|json\n")
-                              .arg(outPath)));
+        err(verb
+            + (parser.isSet(QStringLiteral("format"))
+                   ? QStringLiteral(": unknown format '%1' (m3u8, xspf, csv, json)\n").arg(formatName)
+                   : QStringLiteral(": cannot tell the format from '%1'; give --format m3u8|xspf|csv|json\n")
+                         .arg(outPath)));
         return Usage;
     }
     const QString path = parser.positionalArguments().first();
@@ -55,8 +56,9 @@ int exportPlaylist(const QStringList &args)
         if (parser.isSet(QStringLiteral("dataset"))) {
             datasetId = project.datasetId(parser.value(QStringLiteral("dataset")));
             if (!datasetId) {
-                err(verb + QStringLiteral(": no dataset named \"%1\" (orrery-cli info lists them)\n")
-                               .arg(parser.value(QStringLiteral("dataset"))));
+                err(verb
+                    + QStringLiteral(": no dataset named \"%1\" (orrery-cli info lists them)\n")
+                          .arg(parser.value(QStringLiteral("dataset"))));
                 return InputError;
             }
         }

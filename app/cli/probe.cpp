@@ -1,9 +1,9 @@
 #include "common.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
 #include "eval/probes.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 #include <QJsonArray>
@@ -36,28 +36,29 @@ int runProbe(const QStringList &args)
     const QString verb = QStringLiteral("orrery-cli probe");
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
-    parser.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset of playlists or documents."), QStringLiteral("NAME")});
+    parser.addOption(
+        {QStringLiteral("dataset"), QStringLiteral("Dataset of playlists or documents."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("from"),
                       QStringLiteral("Embedding set of item vectors to pool: track vectors for playlists, word vectors "
                                      "for documents."),
                       QStringLiteral("SET")});
-    parser.addOption({QStringLiteral("folds"), QStringLiteral("Cross-validation folds (default 5)."), QStringLiteral("N"),
-                      QStringLiteral("5")});
+    parser.addOption({QStringLiteral("folds"), QStringLiteral("Cross-validation folds (default 5)."),
+                      QStringLiteral("N"), QStringLiteral("5")});
     parser.addOption({QStringLiteral("bins"), QStringLiteral("Length classes, by quantiles (default 3)."),
                       QStringLiteral("N"), QStringLiteral("3")});
     parser.addOption({QStringLiteral("k"), QStringLiteral("Neighbours for the label agreement (default 10)."),
                       QStringLiteral("N"), QStringLiteral("10")});
-    parser.addOption({QStringLiteral("sample"),
-                      QStringLiteral("Sequences sampled for the probes (default 10000)."), QStringLiteral("N"),
-                      QStringLiteral("10000")});
+    parser.addOption({QStringLiteral("sample"), QStringLiteral("Sequences sampled for the probes (default 10000)."),
+                      QStringLiteral("N"), QStringLiteral("10000")});
     parser.addOption(
         {QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the table as JSON.")});
-    if (const int rc = parseVerb(parser, args, 1,
-                                 QStringLiteral("Pools the playlists or documents of a dataset with every method (mean, "
-                                                "sif, pyramid, positional) and compares them with linear probes for "
-                                                "(a) length, (b) majority tag or label, (c) original versus shuffled "
-                                                "order, and with kNN label agreement."));
+    if (const int rc = parseVerb(
+            parser, args, 1,
+            QStringLiteral("Pools the playlists or documents of a dataset with every method (mean, "
+                           "sif, pyramid, positional) and compares them with linear probes for "
+                           "(a) length, (b) majority tag or label, (c) original versus shuffled "
+                           "order, and with kNN label agreement."));
         rc >= 0)
         return rc;
     const auto usage = [&](const QString &message) {
@@ -114,22 +115,22 @@ int runProbe(const QStringList &args)
         if (parser.isSet(QStringLiteral("json"))) {
             QJsonArray rows;
             for (const PoolingProbeRow &r : report.rows)
-                rows.append(QJsonObject{{QStringLiteral("method"), toString(r.method)},
-                                        {QStringLiteral("dim"), r.dim},
-                                        {QStringLiteral("length"), toJson(r.length)},
-                                        {QStringLiteral("label"), toJson(r.label)},
-                                        {QStringLiteral("order"), toJson(r.order)},
-                                        {QStringLiteral("knn_agreement"), r.knnAgreement},
-                                        {QStringLiteral("knn_chance"), r.knnChance},
-                                        {QStringLiteral("seconds"), r.seconds}});
-            const QJsonObject doc{{QStringLiteral("dataset"), datasetName},
-                                  {QStringLiteral("from"), items.name},
-                                  {QStringLiteral("label_kind"), report.labelKind},
-                                  {QStringLiteral("sequences"), report.sequences},
-                                  {QStringLiteral("labelled"), report.labelled},
-                                  {QStringLiteral("unknown_items"), report.unknownItems},
-                                  {QStringLiteral("k"), report.k},
-                                  {QStringLiteral("methods"), rows}};
+                rows.append(QJsonObject {{QStringLiteral("method"), toString(r.method)},
+                                         {QStringLiteral("dim"), r.dim},
+                                         {QStringLiteral("length"), toJson(r.length)},
+                                         {QStringLiteral("label"), toJson(r.label)},
+                                         {QStringLiteral("order"), toJson(r.order)},
+                                         {QStringLiteral("knn_agreement"), r.knnAgreement},
+                                         {QStringLiteral("knn_chance"), r.knnChance},
+                                         {QStringLiteral("seconds"), r.seconds}});
+            const QJsonObject doc {{QStringLiteral("dataset"), datasetName},
+                                   {QStringLiteral("from"), items.name},
+                                   {QStringLiteral("label_kind"), report.labelKind},
+                                   {QStringLiteral("sequences"), report.sequences},
+                                   {QStringLiteral("labelled"), report.labelled},
+                                   {QStringLiteral("unknown_items"), report.unknownItems},
+                                   {QStringLiteral("k"), report.k},
+                                   {QStringLiteral("methods"), rows}};
             out(QString::fromUtf8(QJsonDocument(doc).toJson(QJsonDocument::Compact)) + u'\n');
             return int(Ok);
         }
@@ -141,7 +142,8 @@ int runProbe(const QStringList &args)
                 .arg(report.labelKind)
                 .arg(report.unknownItems)
                 .arg(options.folds));
-        const QString labelHead = report.labelKind == u"label" ? QStringLiteral("label") : QStringLiteral("majority tag");
+        const QString labelHead = report.labelKind == u"label" ? QStringLiteral("label")
+                                                               : QStringLiteral("majority tag");
         out(QStringLiteral("%1 %2 %3 %4 %5 %6\n")
                 .arg(QStringLiteral("method"), -11)
                 .arg(QStringLiteral("dim"), 4)

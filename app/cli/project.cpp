@@ -1,10 +1,10 @@
 #include "common.h"
 
 #include "base/embeddingset.h"
-#include "store/layouts.h"
-#include "store/embeddingsets.h"
 #include "base/layout.h"
 #include "projection/computelayout.h"
+#include "store/embeddingsets.h"
+#include "store/layouts.h"
 #include "store/project.h"
 
 #include <QJsonArray>

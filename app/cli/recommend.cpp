@@ -1,11 +1,11 @@
 #include "common.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
 #include "io/playlistwriter.h"
 #include "io/queryline.h"
 #include "recommend/recommender.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 #include <QFile>
@@ -23,14 +23,14 @@ namespace orrery::cli {
 void addRecommenderOptions(QCommandLineParser &parser)
 {
     const RecommenderParams d;
-    parser.addOption({QStringLiteral("tau"),
-                      QStringLiteral("Attention: seeds less similar than this to a candidate do not vote (default %1).")
-                          .arg(d.tau),
-                      QStringLiteral("X")});
-    parser.addOption({QStringLiteral("gamma"),
-                      QStringLiteral("Attention: exponent of a seed's weight max(0, cos - tau)^gamma (default %1).")
-                          .arg(d.gamma),
-                      QStringLiteral("X")});
+    parser.addOption(
+        {QStringLiteral("tau"),
+         QStringLiteral("Attention: seeds less similar than this to a candidate do not vote (default %1).").arg(d.tau),
+         QStringLiteral("X")});
+    parser.addOption(
+        {QStringLiteral("gamma"),
+         QStringLiteral("Attention: exponent of a seed's weight max(0, cos - tau)^gamma (default %1).").arg(d.gamma),
+         QStringLiteral("X")});
     parser.addOption({QStringLiteral("window"),
                       QStringLiteral("Co-occurrence: pairs at most this far apart count; 0 = the whole playlist "
                                      "(default %1).")
@@ -41,9 +41,10 @@ void addRecommenderOptions(QCommandLineParser &parser)
                                      "(default %1).")
                           .arg(d.coocBeta),
                       QStringLiteral("X")});
-    parser.addOption({QStringLiteral("per-seed"),
-                      QStringLiteral("Index neighbours fetched around each seed (default %1).").arg(d.candidatesPerSeed),
-                      QStringLiteral("N")});
+    parser.addOption(
+        {QStringLiteral("per-seed"),
+         QStringLiteral("Index neighbours fetched around each seed (default %1).").arg(d.candidatesPerSeed),
+         QStringLiteral("N")});
     parser.addOption({QStringLiteral("pknn-neighbours"),
                       QStringLiteral("Playlist neighbours: the most similar training playlists that vote "
                                      "(default %1).")
@@ -53,10 +54,10 @@ void addRecommenderOptions(QCommandLineParser &parser)
                       QStringLiteral("Playlist neighbours: similarity = shared seeds' idf / length^X (default %1).")
                           .arg(d.playlistKnn.lengthExponent),
                       QStringLiteral("X")});
-    parser.addOption({QStringLiteral("pknn-power"),
-                      QStringLiteral("Playlist neighbours: a neighbour votes similarity^X (default %1).")
-                          .arg(d.playlistKnn.power),
-                      QStringLiteral("X")});
+    parser.addOption(
+        {QStringLiteral("pknn-power"),
+         QStringLiteral("Playlist neighbours: a neighbour votes similarity^X (default %1).").arg(d.playlistKnn.power),
+         QStringLiteral("X")});
     parser.addOption({QStringLiteral("blend-weights"),
                       QStringLiteral("Blend weights popularity,centroid,attention,cooc,pknn (default "
                                      "%1,%2,%3,%4,%5).")
@@ -162,20 +163,22 @@ int runRecommend(const QStringList &args)
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("set"), QStringLiteral("Embedding set of the songs."), QStringLiteral("SET")});
-    parser.addOption({QStringLiteral("dataset"),
-                      QStringLiteral("Playlists to count popularity and co-occurrence in (default: the set's dataset)."),
-                      QStringLiteral("NAME")});
+    parser.addOption(
+        {QStringLiteral("dataset"),
+         QStringLiteral("Playlists to count popularity and co-occurrence in (default: the set's dataset)."),
+         QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("queries"),
                       QStringLiteral("JSON Lines, one {\"id\":…,\"seeds\":[\"key\",…]} a line (optional "
                                      "\"negatives\":[…]); needs --out."),
                       QStringLiteral("IN.jsonl")});
-    parser.addOption({QStringLiteral("seeds"), QStringLiteral("One query: comma-separated source keys."),
-                      QStringLiteral("KEYS")});
+    parser.addOption(
+        {QStringLiteral("seeds"), QStringLiteral("One query: comma-separated source keys."), QStringLiteral("KEYS")});
     parser.addOption({QStringLiteral("playlist"),
                       QStringLiteral("One query: the tracks of the playlist with this source key are the seeds."),
                       QStringLiteral("KEY")});
     parser.addOption({QStringLiteral("negative"),
-                      QStringLiteral("With --seeds: comma-separated keys of songs not to be like."), QStringLiteral("KEYS")});
+                      QStringLiteral("With --seeds: comma-separated keys of songs not to be like."),
+                      QStringLiteral("KEYS")});
     parser.addOption({QStringLiteral("out"),
                       QStringLiteral("Output: JSON Lines for --queries; a playlist file for --seeds with --format."),
                       QStringLiteral("FILE")});
@@ -185,7 +188,8 @@ int runRecommend(const QStringList &args)
     parser.addOption({QStringLiteral("method"),
                       QStringLiteral("popularity, centroid, attention, cooc, pknn or blend (default blend)."),
                       QStringLiteral("METHOD"), QStringLiteral("blend")});
-    parser.addOption({QStringLiteral("n"), QStringLiteral("Results per query (default 500 for --queries, 20 for --seeds)."),
+    parser.addOption({QStringLiteral("n"),
+                      QStringLiteral("Results per query (default 500 for --queries, 20 for --seeds)."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("keep-seeds"), QStringLiteral("Let the seeds themselves be proposed.")});
     parser.addOption({QStringLiteral("max-per-artist"), QStringLiteral("At most N tracks of one artist (0: no cap)."),
@@ -221,7 +225,9 @@ int runRecommend(const QStringList &args)
             return Usage;
         }
         if (!io::fromString(parser.value(QStringLiteral("format")), &format)) {
-            err(verb + QStringLiteral(": unknown format '%1' (m3u8, xspf, csv, json)\n").arg(parser.value(QStringLiteral("format"))));
+            err(verb
+                + QStringLiteral(": unknown format '%1' (m3u8, xspf, csv, json)\n")
+                      .arg(parser.value(QStringLiteral("format"))));
             return Usage;
         }
     } else if (!batch && parser.isSet(QStringLiteral("out"))) {
@@ -239,8 +245,9 @@ int runRecommend(const QStringList &args)
         return Usage;
     RecommendMethod method = RecommendMethod::Blend;
     if (!fromString(parser.value(QStringLiteral("method")), &method)) {
-        err(verb + QStringLiteral(": unknown method '%1' (popularity, centroid, attention, cooc, pknn, blend)\n")
-                       .arg(parser.value(QStringLiteral("method"))));
+        err(verb
+            + QStringLiteral(": unknown method '%1' (popularity, centroid, attention, cooc, pknn, blend)\n")
+                  .arg(parser.value(QStringLiteral("method"))));
         return Usage;
     }
     RecommendRequest base;
@@ -271,13 +278,16 @@ int runRecommend(const QStringList &args)
         if (parser.isSet(QStringLiteral("dataset"))) {
             datasetId = project.datasetId(parser.value(QStringLiteral("dataset")));
             if (!datasetId) {
-                err(verb + QStringLiteral(": no dataset named \"%1\" (orrery-cli info lists them)\n")
-                               .arg(parser.value(QStringLiteral("dataset"))));
+                err(verb
+                    + QStringLiteral(": no dataset named \"%1\" (orrery-cli info lists them)\n")
+                          .arg(parser.value(QStringLiteral("dataset"))));
                 return InputError;
             }
         }
         if (!datasetId) {
-            err(verb + QStringLiteral(": set \"%1\" belongs to no dataset; name the playlists with --dataset\n").arg(set.name));
+            err(verb
+                + QStringLiteral(": set \"%1\" belongs to no dataset; name the playlists with --dataset\n")
+                      .arg(set.name));
             return InputError;
         }
         // Everything that can fail on the input fails before the recommender is built (minutes on
@@ -368,9 +378,11 @@ int runRecommend(const QStringList &args)
             }
         };
         if (parser.isSet(QStringLiteral("playlist"))) {
-            const io::StoredPlaylist playlist = io::loadPlaylist(project, parser.value(QStringLiteral("playlist")), datasetId);
+            const io::StoredPlaylist playlist = io::loadPlaylist(project, parser.value(QStringLiteral("playlist")),
+                                                                 datasetId);
             if (!playlist.itemId)
-                throw Error(QStringLiteral("no playlist has the key \"%1\" in the dataset").arg(parser.value(QStringLiteral("playlist"))));
+                throw Error(QStringLiteral("no playlist has the key \"%1\" in the dataset")
+                                .arg(parser.value(QStringLiteral("playlist"))));
             for (const qint64 id : playlist.items)
                 if (recommender.knownSeeds(std::span<const qint64>(&id, 1)))
                     request.seeds.push_back(id);
@@ -379,9 +391,12 @@ int runRecommend(const QStringList &args)
         readList(parser.value(QStringLiteral("negative")), &request.negatives);
         for (const qint64 id : request.negatives)
             if (std::find(request.seeds.begin(), request.seeds.end(), id) != request.seeds.end())
-                err(QStringLiteral("note: %1 is both a seed and a negative; everything like it is damped\n").arg(keys.key(id)));
+                err(QStringLiteral("note: %1 is both a seed and a negative; everything like it is damped\n")
+                        .arg(keys.key(id)));
         if (!unknownKeys.isEmpty())
-            err(QStringLiteral("note: %1 unknown key(s) ignored: %2\n").arg(unknownKeys.size()).arg(unknownKeys.join(QStringLiteral(", "))));
+            err(QStringLiteral("note: %1 unknown key(s) ignored: %2\n")
+                    .arg(unknownKeys.size())
+                    .arg(unknownKeys.join(QStringLiteral(", "))));
         if (request.seeds.empty())
             err(QStringLiteral("note: no known seed; this is the popularity list\n"));
         const std::vector<Recommendation> recs = recommender.recommend(method, request);
@@ -449,10 +464,14 @@ int runRecommend(const QStringList &args)
         QString text;
         for (size_t i = 0; i < recs.size(); ++i) {
             const io::PlaylistEntry &e = entries[i];
-            text += QStringLiteral("%1\t%2\t%3\t%4").arg(i + 1).arg(flat(e.key)).arg(double(recs[i].score), 0, 'f', 4)
+            text += QStringLiteral("%1\t%2\t%3\t%4")
+                        .arg(i + 1)
+                        .arg(flat(e.key))
+                        .arg(double(recs[i].score), 0, 'f', 4)
                         .arg(flat(e.artist.isEmpty() ? e.title : e.artist + QStringLiteral(" - ") + e.title));
             if (recs[i].becauseItemId)
-                text += QStringLiteral("\tbecause you have %1 (%2)").arg(flat(seedNames.value(recs[i].becauseItemId)), flat(e.because));
+                text += QStringLiteral("\tbecause you have %1 (%2)")
+                            .arg(flat(seedNames.value(recs[i].becauseItemId)), flat(e.because));
             text += u'\n';
         }
         out(text);

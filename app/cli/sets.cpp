@@ -12,8 +12,11 @@ int runSets(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print {\"sets\":[{\"name\",\"dataset\",\"kind\",\"method\",\"dim\",\"count\"}]}.")});
-    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Lists the embedding sets of a project, imported ones included."));
+    parser.addOption(
+        {QStringLiteral("json"),
+         QStringLiteral("Print {\"sets\":[{\"name\",\"dataset\",\"kind\",\"method\",\"dim\",\"count\"}]}.")});
+    if (const int rc = parseVerb(parser, args, 1,
+                                 QStringLiteral("Lists the embedding sets of a project, imported ones included."));
         rc >= 0)
         return rc;
     const QString path = parser.positionalArguments().first();
@@ -22,13 +25,15 @@ int runSets(const QStringList &args)
         if (parser.isSet(QStringLiteral("json"))) {
             QJsonArray list;
             for (const auto &s : sets)
-                list.append(QJsonObject{{QStringLiteral("name"), s.name},
-                                        {QStringLiteral("dataset"), s.dataset},
-                                        {QStringLiteral("kind"), toString(s.kind)},
-                                        {QStringLiteral("method"), s.method},
-                                        {QStringLiteral("dim"), s.dim},
-                                        {QStringLiteral("count"), s.count}});
-            out(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("sets"), list}}).toJson(QJsonDocument::Compact)) + u'\n');
+                list.append(QJsonObject {{QStringLiteral("name"), s.name},
+                                         {QStringLiteral("dataset"), s.dataset},
+                                         {QStringLiteral("kind"), toString(s.kind)},
+                                         {QStringLiteral("method"), s.method},
+                                         {QStringLiteral("dim"), s.dim},
+                                         {QStringLiteral("count"), s.count}});
+            out(QString::fromUtf8(
+                    QJsonDocument(QJsonObject {{QStringLiteral("sets"), list}}).toJson(QJsonDocument::Compact))
+                + u'\n');
             return Ok;
         }
         out(QStringLiteral("%1 %2 %3 %4 %5 %6\n")

@@ -10,15 +10,24 @@ namespace orrery::cli {
 int runSynth(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("OUT_DIR"), QStringLiteral("Folder to write mpd.slice.*.json files into."));
-    parser.addOption({QStringLiteral("playlists"), QStringLiteral("Number of playlists (default 1000)."), QStringLiteral("N"), QStringLiteral("1000")});
-    parser.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
-    parser.addOption({QStringLiteral("tracks"), QStringLiteral("Catalogue size (default: 4 per playlist, 2,000 to 2.3M)."), QStringLiteral("N"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("genres"), QStringLiteral("Latent genres (default 16)."), QStringLiteral("N"), QStringLiteral("16")});
-    parser.addOption({QStringLiteral("per-file"), QStringLiteral("Playlists per slice file (default 1000)."), QStringLiteral("N"), QStringLiteral("1000")});
-    if (const int rc = parseVerb(parser, args, 1, QStringLiteral("Writes a realistic synthetic corpus in the Spotify Million Playlist "
-                                                                  "Dataset schema: Zipf popularity, artists and genres as latent clusters, "
-                                                                  "MPD-like playlist lengths (5-250, mean about 66)."));
+    parser.addPositionalArgument(QStringLiteral("OUT_DIR"),
+                                 QStringLiteral("Folder to write mpd.slice.*.json files into."));
+    parser.addOption({QStringLiteral("playlists"), QStringLiteral("Number of playlists (default 1000)."),
+                      QStringLiteral("N"), QStringLiteral("1000")});
+    parser.addOption(
+        {QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("S"), QStringLiteral("1")});
+    parser.addOption({QStringLiteral("tracks"),
+                      QStringLiteral("Catalogue size (default: 4 per playlist, 2,000 to 2.3M)."), QStringLiteral("N"),
+                      QStringLiteral("0")});
+    parser.addOption({QStringLiteral("genres"), QStringLiteral("Latent genres (default 16)."), QStringLiteral("N"),
+                      QStringLiteral("16")});
+    parser.addOption({QStringLiteral("per-file"), QStringLiteral("Playlists per slice file (default 1000)."),
+                      QStringLiteral("N"), QStringLiteral("1000")});
+    if (const int rc = parseVerb(
+            parser, args, 1,
+            QStringLiteral("Writes a realistic synthetic corpus in the Spotify Million Playlist "
+                           "Dataset schema: Zipf popularity, artists and genres as latent clusters, "
+                           "MPD-like playlist lengths (5-250, mean about 66)."));
         rc >= 0)
         return rc;
     io::SynthOptions options;
@@ -29,14 +38,15 @@ int runSynth(const QStringList &args)
     options.genres = parser.value(QStringLiteral("genres")).toInt(&ok[3]);
     options.playlistsPerFile = parser.value(QStringLiteral("per-file")).toInt(&ok[4]);
     if (!std::all_of(std::begin(ok), std::end(ok), [](bool b) { return b; })) {
-        err(QStringLiteral("orrery-cli synth: --playlists, --seed, --tracks, --genres and --per-file take whole numbers\n"));
+        err(QStringLiteral(
+            "orrery-cli synth: --playlists, --seed, --tracks, --genres and --per-file take whole numbers\n"));
         return Usage;
     }
     try {
         JobContext job([](qint64 done, qint64 total, const QString &m) { progressLine(done, total, m); });
         const io::SynthStats s = io::writeSynthMpd(parser.positionalArguments().first(), options, job);
         endProgress();
-        out(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("files"), s.files},
+        out(QString::fromUtf8(QJsonDocument(QJsonObject {{QStringLiteral("files"), s.files},
                                                          {QStringLiteral("playlists"), s.playlists},
                                                          {QStringLiteral("entries"), s.entries},
                                                          {QStringLiteral("tracks"), s.tracks},

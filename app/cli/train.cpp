@@ -1,10 +1,10 @@
 #include "common.h"
 
 #include "base/embeddingset.h"
-#include "store/embeddingsets.h"
 #include "embed/sgns.h"
 #include "embed/sgnsset.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 #include <QJsonArray>
@@ -58,18 +58,20 @@ int runTrain(const QStringList &args)
     parser.addOption(option("dim", "Vector length (playlists 50, text 100).", "N"));
     parser.addOption(option("window", "Largest context distance (playlists 3, text 5).", "N"));
     parser.addOption(option("negative", "Negative samples per pair (5).", "N"));
-    parser.addOption(option("ns-exponent", "Exponent of the count^a noise distribution; negative favours rare items "
-                                           "(playlists -0.5, text 0.75).",
+    parser.addOption(option("ns-exponent",
+                            "Exponent of the count^a noise distribution; negative favours rare items "
+                            "(playlists -0.5, text 0.75).",
                             "A"));
-    parser.addOption(option("sample", "Sub-sampling threshold of frequent items, 0 = off (playlists 1e-5, text 1e-4).",
-                            "T"));
+    parser.addOption(
+        option("sample", "Sub-sampling threshold of frequent items, 0 = off (playlists 1e-5, text 1e-4).", "T"));
     parser.addOption(option("epochs", "Passes over the corpus.", "N"));
     parser.addOption(option("min-count", "Leave out items occurring fewer times.", "N"));
-    parser.addOption(option("alpha", "Starting learning rate, falling linearly to alpha/10000 (playlists 0.025, "
-                                     "text 0.05).",
+    parser.addOption(option("alpha",
+                            "Starting learning rate, falling linearly to alpha/10000 (playlists 0.025, "
+                            "text 0.05).",
                             "LR"));
-    parser.addOption(option("threads", "Worker threads, 0 = one per core; 1 gives the same vectors on every run.",
-                            "N"));
+    parser.addOption(
+        option("threads", "Worker threads, 0 = one per core; 1 gives the same vectors on every run.", "N"));
     parser.addOption(option("seed", "Random seed.", "S"));
     parser.addOption(option("name", "Name of the embedding set (default: DATASET/sgns).", "SET"));
     parser.addOption({QStringLiteral("replace"), QStringLiteral("Replace an existing set of that name.")});

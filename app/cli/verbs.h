@@ -11,18 +11,18 @@ int runImport(const QStringList &args);
 int runInfo(const QStringList &args);
 int runSynth(const QStringList &args);
 int runBench(const QStringList &args);
-int runTrain(const QStringList &args);  ///< train.cpp
-int runEmbed(const QStringList &args);  ///< embed.cpp
-int runSets(const QStringList &args);   ///< sets.cpp
+int runTrain(const QStringList &args); ///< train.cpp
+int runEmbed(const QStringList &args); ///< embed.cpp
+int runSets(const QStringList &args); ///< sets.cpp
 int runExport(const QStringList &args); ///< export.cpp
-int runProbe(const QStringList &args);  ///< probe.cpp
+int runProbe(const QStringList &args); ///< probe.cpp
 int runCompress(const QStringList &args); ///< compress.cpp
-int runIndex(const QStringList &args);    ///< index.cpp
+int runIndex(const QStringList &args); ///< index.cpp
 int runNeighbours(const QStringList &args); ///< neighbours.cpp
-int runProject(const QStringList &args);  ///< project.cpp
+int runProject(const QStringList &args); ///< project.cpp
 int exportLayout(const QStringList &args); ///< layoutexport.cpp: `export --projection`
 int runRecommend(const QStringList &args); ///< recommend.cpp
-int runEvaluate(const QStringList &args);  ///< evaluate.cpp
+int runEvaluate(const QStringList &args); ///< evaluate.cpp
 int exportPlaylist(const QStringList &args); ///< playlistexport.cpp: `export --playlist`
 
 /// Prints to stdout / stderr in UTF-8.

@@ -8,8 +8,8 @@
 #include "base/error.h"
 
 #include <QApplication>
-#include <QEventLoop>
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QIcon>
 #include <QMessageBox>
@@ -63,8 +63,8 @@ int main(int argc, char **argv)
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
                                               QStringLiteral("Render the window to a PNG file and exit."),
                                               QStringLiteral("FILE"));
-    const QCommandLineOption sizeOption(QStringLiteral("size"),
-                                        QStringLiteral("Window size (default 1280x800)."), QStringLiteral("WxH"));
+    const QCommandLineOption sizeOption(QStringLiteral("size"), QStringLiteral("Window size (default 1280x800)."),
+                                        QStringLiteral("WxH"));
     const QCommandLineOption projectOption(QStringLiteral("project"),
                                            QStringLiteral("The project file to open (as the positional argument)."),
                                            QStringLiteral("P"));
@@ -79,8 +79,8 @@ int main(int argc, char **argv)
     const QCommandLineOption recommendOption(
         QStringLiteral("recommend"),
         QStringLiteral("With --select: seed the Recommendations panel from the selected song or playlist."));
-    parser.addOptions({sampleOption, projectOption, selectOption, recommendOption, screenshotOption, sizeOption,
-                       waitOption});
+    parser.addOptions(
+        {sampleOption, projectOption, selectOption, recommendOption, screenshotOption, sizeOption, waitOption});
     parser.process(app);
 
     // A project, or files to import (the desktop entry passes playlists opened with Orrery).
@@ -163,7 +163,8 @@ int main(int argc, char **argv)
             return 2;
         }
         recommending = true;
-        QObject::connect(panel, &orrery::ui::RecommendPanel::recommended, &window, [&recommending] { recommending = false; });
+        QObject::connect(panel, &orrery::ui::RecommendPanel::recommended, &window,
+                         [&recommending] { recommending = false; });
         QObject::connect(panel, &orrery::ui::RecommendPanel::failed, &window,
                          [&recommending, &recommendError](const QString &message) {
                              recommending = false;

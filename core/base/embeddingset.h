@@ -20,9 +20,9 @@ struct EmbeddingSet {
     QString name;
     qint64 datasetId = 0;
     ItemKind kind = ItemKind::Vector;
-    QString method;       ///< e.g. "sgns", "mean", "sif", "pyramid", "positional", "mbat", "lsa", "imported"
-    QJsonObject params;   ///< what it was computed with
-    QJsonObject stats;    ///< training statistics and quality figures
+    QString method; ///< e.g. "sgns", "mean", "sif", "pyramid", "positional", "mbat", "lsa", "imported"
+    QJsonObject params; ///< what it was computed with
+    QJsonObject stats; ///< training statistics and quality figures
     int dim = 0;
     std::vector<qint64> ids;
     std::vector<float> vectors;

@@ -8,8 +8,7 @@ namespace orrery {
 
 /// The one exception core throws. Its message is already fit for a person:
 /// for input problems it starts with `file:line[:column]:` or `file: byte N:`.
-class Error : public std::exception
-{
+class Error : public std::exception {
 public:
     explicit Error(QString message) : m_message(std::move(message)), m_utf8(m_message.toUtf8()) { }
     const QString &message() const noexcept { return m_message; }
@@ -21,8 +20,7 @@ private:
 };
 
 /// Thrown when a job sees its cancel flag; callers roll back and report "cancelled".
-class Cancelled final : public Error
-{
+class Cancelled final : public Error {
 public:
     Cancelled() : Error(QStringLiteral("cancelled")) { }
 };

@@ -12,8 +12,7 @@ namespace orrery {
 
 /// What a long-running core function gets to report progress and notice a cancel.
 /// The same functions run under the GUI's job runner and synchronously in the CLI.
-class JobContext
-{
+class JobContext {
 public:
     using ProgressFn = std::function<void(qint64 done, qint64 total, const QString &message)>;
 

@@ -9,8 +9,7 @@ namespace orrery {
 
 /// xoshiro256** seeded through splitmix64: fast, and the same stream on every machine and
 /// compiler (unlike the std:: distributions), so seeded results repeat everywhere.
-class Random final
-{
+class Random final {
 public:
     explicit Random(quint64 seed = 1)
     {

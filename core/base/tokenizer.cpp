@@ -36,13 +36,14 @@ bool Tokenizer::isStopWord(const QString &folded)
 {
     static const QSet<QString> words = [] {
         QSet<QString> s;
-        for (const char *w : {"a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for",
-                              "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its",
-                              "this", "that", "these", "those", "he", "she", "they", "we", "you", "i", "his", "her",
-                              "their", "our", "your", "my", "him", "them", "us", "me", "has", "have", "had", "do",
-                              "does", "did", "not", "no", "so", "than", "then", "there", "which", "who", "whom",
-                              "what", "when", "where", "will", "would", "can", "could", "should", "may", "might",
-                              "also", "into", "about", "over", "after", "said", "s", "t"})
+        for (const char *w :
+             {"a",    "an",    "the",   "and",   "or",    "but",   "if",  "of",    "to",     "in",    "on",    "at",
+              "by",   "for",   "with",  "from",  "as",    "is",    "are", "was",   "were",   "be",    "been",  "being",
+              "it",   "its",   "this",  "that",  "these", "those", "he",  "she",   "they",   "we",    "you",   "i",
+              "his",  "her",   "their", "our",   "your",  "my",    "him", "them",  "us",     "me",    "has",   "have",
+              "had",  "do",    "does",  "did",   "not",   "no",    "so",  "than",  "then",   "there", "which", "who",
+              "whom", "what",  "when",  "where", "will",  "would", "can", "could", "should", "may",   "might", "also",
+              "into", "about", "over",  "after", "said",  "s",     "t"})
             s.insert(QString::fromLatin1(w));
         return s;
     }();

@@ -9,8 +9,7 @@ namespace orrery::io {
 
 /// Splits text into words at Unicode word boundaries (UAX #29) and case-folds them.
 /// Segments without a letter or digit (spaces, punctuation) are dropped.
-class Tokenizer final
-{
+class Tokenizer final {
 public:
     /// Calls `sink` for each token in order.
     static void tokenize(const QString &text, const std::function<void(const QString &token)> &sink);

@@ -24,10 +24,10 @@ struct DatasetInfo {
     QString name;
     DatasetKind kind = DatasetKind::Playlists;
     QString format;
-    qint64 items = 0;     ///< distinct items the dataset holds (sequences' own items excluded)
+    qint64 items = 0; ///< distinct items the dataset holds (sequences' own items excluded)
     qint64 sequences = 0; ///< playlists or documents
-    qint64 entries = 0;   ///< sum of sequence lengths
-    qint64 tags = 0;      ///< distinct tags and labels on the dataset's items
+    qint64 entries = 0; ///< sum of sequence lengths
+    qint64 tags = 0; ///< distinct tags and labels on the dataset's items
 };
 
 /// One embedding set as listed by `orrery-cli sets`.

@@ -1,6 +1,5 @@
 #include "compress.h"
 
-
 #include <Eigen/Eigenvalues>
 
 #include <algorithm>
@@ -20,7 +19,8 @@ void quantizeInt8(EmbeddingSet &set)
     for (qint64 i = 0; i < set.count(); ++i) {
         const auto r = set.row(i);
         for (int d = 0; d < set.dim; ++d)
-            set.quantized[size_t(i * set.dim + d)] = qint8(std::clamp(std::lround(r[size_t(d)] / set.scales[size_t(d)]), -127L, 127L));
+            set.quantized[size_t(i * set.dim + d)] = qint8(
+                std::clamp(std::lround(r[size_t(d)] / set.scales[size_t(d)]), -127L, 127L));
     }
 }
 

@@ -28,8 +28,7 @@ Eigen::MatrixXf orthonormalize(const Eigen::MatrixXf &y)
 
 /// The sparse matrix or its transpose, as a linear map; plain loops over the compressed rows
 /// (column by column of x, so each pass reads one contiguous column).
-class SparseOperator final
-{
+class SparseOperator final {
 public:
     SparseOperator(const SparseRowMatrix &a, bool transposed, JobContext &job)
         : m_a(a), m_transposed(transposed), m_job(job)
@@ -255,16 +254,16 @@ EmbeddingSet lsaCorpus(const Corpus &corpus, const std::vector<QString> &words, 
     QJsonArray singular;
     for (int j = 0; j < k; ++j)
         singular.append(double(svd.s[j]));
-    out.params = QJsonObject{{QStringLiteral("dim"), k},
-                             {QStringLiteral("requested_dim"), options.dim},
-                             {QStringLiteral("seed"), QString::number(options.seed)},
-                             {QStringLiteral("min_df"), options.minDocumentFrequency},
-                             {QStringLiteral("stop_words"), options.stopWords},
-                             {QStringLiteral("power_iterations"), options.powerIterations},
-                             {QStringLiteral("oversample"), options.oversample},
-                             {QStringLiteral("tf"), QStringLiteral("sublinear")},
-                             {QStringLiteral("idf"), QStringLiteral("smooth")}};
-    out.stats = QJsonObject{
+    out.params = QJsonObject {{QStringLiteral("dim"), k},
+                              {QStringLiteral("requested_dim"), options.dim},
+                              {QStringLiteral("seed"), QString::number(options.seed)},
+                              {QStringLiteral("min_df"), options.minDocumentFrequency},
+                              {QStringLiteral("stop_words"), options.stopWords},
+                              {QStringLiteral("power_iterations"), options.powerIterations},
+                              {QStringLiteral("oversample"), options.oversample},
+                              {QStringLiteral("tf"), QStringLiteral("sublinear")},
+                              {QStringLiteral("idf"), QStringLiteral("smooth")}};
+    out.stats = QJsonObject {
         {QStringLiteral("documents"), documents},        {QStringLiteral("terms"), qint64(terms.size())},
         {QStringLiteral("stop_words_dropped"), stopped}, {QStringLiteral("empty_documents"), emptyDocuments},
         {QStringLiteral("singular_values"), singular},   {QStringLiteral("seconds"), double(clock.elapsed()) / 1000.0}};

@@ -56,8 +56,7 @@ struct SignedPermutation {
 
 } // namespace
 
-class MbatEncoder::Impl final
-{
+class MbatEncoder::Impl final {
 public:
     explicit Impl(const MbatOptions &options) : m_options(options), m_dim(options.dim)
     {
@@ -220,7 +219,7 @@ private:
             const double x = number(v);
             if (!std::isfinite(x))
                 return;
-            auto [it, inserted] = m_ranges.try_emplace(path, Range{x, x});
+            auto [it, inserted] = m_ranges.try_emplace(path, Range {x, x});
             if (!inserted) {
                 it->second.min = std::min(it->second.min, x);
                 it->second.max = std::max(it->second.max, x);
@@ -251,24 +250,19 @@ private:
     bool encodeValue(dom::element v, std::string &path, int depth, Eigen::VectorXf &out)
     {
         switch (v.type()) {
-        case dom::element_type::OBJECT:
-            return encodeObject(asObject(v), path, depth, out);
-        case dom::element_type::ARRAY:
-            return encodeArray(asArray(v), path, depth, out);
+        case dom::element_type::OBJECT: return encodeObject(asObject(v), path, depth, out);
+        case dom::element_type::ARRAY: return encodeArray(asArray(v), path, depth, out);
         case dom::element_type::STRING: {
             return encodeString(v.get_string().value_unsafe(), out);
         }
         case dom::element_type::INT64:
         case dom::element_type::UINT64:
-        case dom::element_type::DOUBLE:
-            return encodeNumber(number(v), path, out);
+        case dom::element_type::DOUBLE: return encodeNumber(number(v), path, out);
         case dom::element_type::BOOL: {
             out = atom(v.get_bool().value_unsafe() ? std::string("b:true") : std::string("b:false"));
             return true;
         }
-        case dom::element_type::NULL_VALUE:
-            out = atom(std::string("null"));
-            return true;
+        case dom::element_type::NULL_VALUE: out = atom(std::string("null")); return true;
         }
         return false;
     }
@@ -517,17 +511,17 @@ EmbeddingSet mbatRecords(Project &project, qint64 datasetId, const MbatOptions &
         }
     });
     const auto list = [](const QStringList &l) { return QJsonArray::fromStringList(l); };
-    out.params = QJsonObject{{QStringLiteral("dim"), options.dim},
-                             {QStringLiteral("seed"), QString::number(options.seed)},
-                             {QStringLiteral("fields"), list(options.fields)},
-                             {QStringLiteral("exclude_fields"), list(options.excludeFields)},
-                             {QStringLiteral("order_aware_arrays"), options.orderAwareArrays},
-                             {QStringLiteral("levels"), options.levels}};
-    out.stats = QJsonObject{{QStringLiteral("records"), out.count()},
-                            {QStringLiteral("empty_records"), empty},
-                            {QStringLiteral("key_paths"), encoder.keyPaths()},
-                            {QStringLiteral("numeric_paths"), encoder.numericPaths()},
-                            {QStringLiteral("seconds"), double(clock.elapsed()) / 1000.0}};
+    out.params = QJsonObject {{QStringLiteral("dim"), options.dim},
+                              {QStringLiteral("seed"), QString::number(options.seed)},
+                              {QStringLiteral("fields"), list(options.fields)},
+                              {QStringLiteral("exclude_fields"), list(options.excludeFields)},
+                              {QStringLiteral("order_aware_arrays"), options.orderAwareArrays},
+                              {QStringLiteral("levels"), options.levels}};
+    out.stats = QJsonObject {{QStringLiteral("records"), out.count()},
+                             {QStringLiteral("empty_records"), empty},
+                             {QStringLiteral("key_paths"), encoder.keyPaths()},
+                             {QStringLiteral("numeric_paths"), encoder.numericPaths()},
+                             {QStringLiteral("seconds"), double(clock.elapsed()) / 1000.0}};
     job.progress(2 * total, 2 * total, QStringLiteral("encoding records"));
     return out;
 }

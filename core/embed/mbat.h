@@ -43,8 +43,7 @@ struct MbatOptions {
 /// QR per path would cost O(dim³) time and dim² floats for each of the thousands of paths real
 /// records have (1,211 in the countries set); S_path keeps Q_a x and Q_b x as uncorrelated as
 /// Haar matrices would while costing O(dim) per path, and B mixes the coordinates between levels.
-class MbatEncoder final
-{
+class MbatEncoder final {
 public:
     explicit MbatEncoder(const MbatOptions &options);
     ~MbatEncoder();

@@ -16,14 +16,10 @@ namespace orrery {
 QString toString(PoolingMethod method)
 {
     switch (method) {
-    case PoolingMethod::Mean:
-        return QStringLiteral("mean");
-    case PoolingMethod::Sif:
-        return QStringLiteral("sif");
-    case PoolingMethod::Pyramid:
-        return QStringLiteral("pyramid");
-    case PoolingMethod::Positional:
-        return QStringLiteral("positional");
+    case PoolingMethod::Mean: return QStringLiteral("mean");
+    case PoolingMethod::Sif: return QStringLiteral("sif");
+    case PoolingMethod::Pyramid: return QStringLiteral("pyramid");
+    case PoolingMethod::Positional: return QStringLiteral("positional");
     }
     return {};
 }
@@ -61,8 +57,7 @@ namespace {
 
 using VectorMap = Eigen::Map<const Eigen::VectorXf>;
 
-class Pooler final
-{
+class Pooler final {
 public:
     Pooler(const Corpus &corpus, const EmbeddingSet &items, PoolingMethod method, const PoolingOptions &options,
            JobContext &job)
@@ -110,18 +105,14 @@ public:
         switch (m_method) {
         case PoolingMethod::Mean:
         case PoolingMethod::Sif:
-        case PoolingMethod::Pyramid:
-            poolEach(out);
-            break;
-        case PoolingMethod::Positional:
-            poolPositional(out);
-            break;
+        case PoolingMethod::Pyramid: poolEach(out); break;
+        case PoolingMethod::Positional: poolPositional(out); break;
         }
         if (m_method == PoolingMethod::Sif && m_options.sifComponents > 0)
             removeCommonComponents(out);
         out.normalizeRows();
 
-        QJsonObject params{{QStringLiteral("from"), m_items.name}, {QStringLiteral("item_dim"), m_dim}};
+        QJsonObject params {{QStringLiteral("from"), m_items.name}, {QStringLiteral("item_dim"), m_dim}};
         if (m_method == PoolingMethod::Sif) {
             params.insert(QStringLiteral("a"), m_options.sifA);
             params.insert(QStringLiteral("components_removed"), m_options.sifComponents);

@@ -28,7 +28,7 @@ struct PoolingOptions {
     double sifA = 1e-3; ///< SIF smoothing a in a / (a + p(w))
     int sifComponents = 1; ///< principal components SIF removes (0: the weighted average only)
     qint64 sifSampleRows = 20000; ///< rows the SIF principal component is estimated from
-    std::vector<int> pyramidLevels{1, 2, 4};
+    std::vector<int> pyramidLevels {1, 2, 4};
     quint64 seed = 1; ///< seeds the positional matrix P
     /// Kind of the output rows; by default Document when the item vectors are words, else Playlist.
     std::optional<ItemKind> sequenceKind;

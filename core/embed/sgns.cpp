@@ -89,9 +89,7 @@ NegativeSampler::NegativeSampler(const std::vector<qint64> &counts, double expon
         scaled[i] = m_probability[i] * double(n);
         (scaled[i] < 1.0 ? small : large).push_back(qint32(i));
     }
-    const auto threshold = [](double p) {
-        return quint32(std::clamp(p * 4294967296.0, 0.0, 4294967295.0));
-    };
+    const auto threshold = [](double p) { return quint32(std::clamp(p * 4294967296.0, 0.0, 4294967295.0)); };
     while (!small.empty() && !large.empty()) {
         const qint32 s = small.back(), l = large.back();
         small.pop_back();
@@ -227,14 +225,13 @@ inline void prefetchRow(const float *row, size_t bytes)
 }
 
 struct alignas(64) WorkerState {
-    std::atomic<qint64> read{0};      // tokens read so far, all epochs
-    std::atomic<int> epochsDone{0};   // epochs whose loss below is final
-    std::vector<double> loss;          // per epoch, sum over pairs
-    std::vector<qint64> pairs;         // per epoch
+    std::atomic<qint64> read {0}; // tokens read so far, all epochs
+    std::atomic<int> epochsDone {0}; // epochs whose loss below is final
+    std::vector<double> loss; // per epoch, sum over pairs
+    std::vector<qint64> pairs; // per epoch
 };
 
-class Trainer final
-{
+class Trainer final {
 public:
     Trainer(const Corpus &corpus, const SgnsOptions &o, JobContext &job) : m_corpus(corpus), m_o(o), m_job(job) { }
 
@@ -262,9 +259,9 @@ private:
     JobContext &m_job;
     Tables m_tables;
 
-    std::vector<qint32> m_remap;  // corpus vocabulary index -> trained index, or -1
-    std::vector<qint64> m_ids;    // trained index -> item id
-    std::vector<float> m_keep;    // trained index -> probability of keeping a token (≥ 1: always)
+    std::vector<qint32> m_remap; // corpus vocabulary index -> trained index, or -1
+    std::vector<qint64> m_ids; // trained index -> item id
+    std::vector<float> m_keep; // trained index -> probability of keeping a token (≥ 1: always)
     NegativeSampler m_sampler;
     qint64 m_tokensPerEpoch = 0;
     qint64 m_skippedRare = 0;
@@ -277,7 +274,7 @@ private:
     std::vector<qint64> m_sliceStart; // sequence ranges per thread, size threads + 1
     std::vector<qint64> m_sliceTokens;
     std::vector<WorkerState> *m_states = nullptr;
-    std::atomic_bool m_abort{false};
+    std::atomic_bool m_abort {false};
     std::mutex m_mutex;
     std::condition_variable m_finished;
     int m_running = 0;
@@ -479,8 +476,8 @@ SgnsResult Trainer::run()
     QElapsedTimer clock;
     clock.start();
     const SgnsOptions &o = m_o;
-    if (o.dim < 1 || o.dim > 100000 || o.window < 1 || o.negative < 0 || o.epochs < 1 || o.minCount < 1
-        || o.threads < 0 || !(o.alpha > 0) || !(o.minAlpha >= 0 && o.minAlpha <= o.alpha) || !(o.sample >= 0)
+    if (o.dim < 1 || o.dim > 100000 || o.window < 1 || o.negative < 0 || o.epochs < 1 || o.minCount < 1 || o.threads < 0
+        || !(o.alpha > 0) || !(o.minAlpha >= 0 && o.minAlpha <= o.alpha) || !(o.sample >= 0)
         || !std::isfinite(o.nsExponent))
         throw Error(QStringLiteral("sgns: options out of range (dim %1, window %2, negative %3, epochs %4, "
                                    "min count %5, alpha %6, min alpha %7, sample %8, exponent %9)")
@@ -540,7 +537,7 @@ SgnsResult Trainer::run()
                 }
             }
         }
-    } joiner{workers, m_abort};
+    } joiner {workers, m_abort};
     m_running = threads;
     for (int t = 0; t < threads; ++t) {
         try {

@@ -10,9 +10,9 @@ namespace orrery {
 
 /// Hyper-parameters of skip-gram with negative sampling (word2vec; item2vec for playlists).
 struct SgnsOptions {
-    int dim = 100;            ///< vector length
-    int window = 5;           ///< largest context distance; each position draws its own from 1..window
-    int negative = 5;         ///< negative samples per positive pair
+    int dim = 100; ///< vector length
+    int window = 5; ///< largest context distance; each position draws its own from 1..window
+    int negative = 5; ///< negative samples per positive pair
     double nsExponent = 0.75; ///< α of the count^α noise distribution; any real, negative oversamples rare items
     /// Sub-sampling threshold t of frequent items, 0 = keep every token. A token of an item seen
     /// f times in a corpus of N tokens is kept with probability (√(f/tN) + 1)·tN/f; tN is raised
@@ -20,10 +20,10 @@ struct SgnsOptions {
     /// times (see SgnsStats::sample).
     double sample = 1e-3;
     int epochs = 5;
-    int minCount = 5;         ///< items occurring fewer times are left out of the vocabulary and the sequences
-    double alpha = 0.025;     ///< learning rate at the start, decaying linearly to minAlpha
+    int minCount = 5; ///< items occurring fewer times are left out of the vocabulary and the sequences
+    double alpha = 0.025; ///< learning rate at the start, decaying linearly to minAlpha
     double minAlpha = 0.025 * 1e-4;
-    int threads = 0;          ///< worker threads, 0 = one per core; only 1 is reproducible bit for bit
+    int threads = 0; ///< worker threads, 0 = one per core; only 1 is reproducible bit for bit
     quint64 seed = 1;
 
     /// Item2vec settings for playlists (window 3, α = -0.5, sample 1e-5, many epochs), tuned on yes_small.
@@ -34,13 +34,13 @@ struct SgnsOptions {
 
 /// What a training run did.
 struct SgnsStats {
-    qint64 tokens = 0;             ///< tokens read over all epochs (before sub-sampling, rare items excluded)
-    double seconds = 0;            ///< wall time of the whole call
-    double tokensPerSecond = 0;    ///< tokens / seconds spent in the training threads (setup excluded)
+    qint64 tokens = 0; ///< tokens read over all epochs (before sub-sampling, rare items excluded)
+    double seconds = 0; ///< wall time of the whole call
+    double tokensPerSecond = 0; ///< tokens / seconds spent in the training threads (setup excluded)
     std::vector<double> epochLoss; ///< per epoch: mean over positive pairs of -log σ(pos) - Σ log σ(-neg)
-    qint64 vocabulary = 0;         ///< items that got a vector
-    qint64 skippedRare = 0;        ///< items left out for occurring fewer than minCount times
-    double sample = 0;             ///< the sub-sampling threshold applied: options.sample, raised to 2/N if lower
+    qint64 vocabulary = 0; ///< items that got a vector
+    qint64 skippedRare = 0; ///< items left out for occurring fewer than minCount times
+    double sample = 0; ///< the sub-sampling threshold applied: options.sample, raised to 2/N if lower
 };
 
 /// Input ("word") vectors of the trained vocabulary: row i belongs to item ids[i].
@@ -60,8 +60,7 @@ SgnsResult trainSgns(const Corpus &corpus, const SgnsOptions &options, JobContex
 /// Draws vocabulary indices from the distribution count^α / Σ count^α in O(1) (Walker's alias
 /// method, built with doubles so that negative and large α stay exact). Internal to trainSgns,
 /// public for tests.
-class NegativeSampler final
-{
+class NegativeSampler final {
 public:
     NegativeSampler() = default;
     NegativeSampler(const std::vector<qint64> &counts, double exponent);

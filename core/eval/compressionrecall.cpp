@@ -56,7 +56,7 @@ QJsonObject compressionRecall(const EmbeddingSet &set, int k, int queries, quint
         return out;
     };
     const Neighbours truth = withoutSelf(full, q);
-    QJsonObject out{{QStringLiteral("k"), k}, {QStringLiteral("queries"), qint64(picks.size())}};
+    QJsonObject out {{QStringLiteral("k"), k}, {QStringLiteral("queries"), qint64(picks.size())}};
     if (!set.quantized.empty()) {
         const RowMatrixXf deq = dequantized(set);
         RowMatrixXf dq(q.rows(), set.dim);
@@ -73,6 +73,5 @@ QJsonObject compressionRecall(const EmbeddingSet &set, int k, int queries, quint
     }
     return out;
 }
-
 
 } // namespace orrery

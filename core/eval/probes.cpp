@@ -1,7 +1,7 @@
 #include "probes.h"
 
-#include "index/exactknn.h"
 #include "base/random.h"
+#include "index/exactknn.h"
 
 #include <QElapsedTimer>
 
@@ -233,7 +233,9 @@ PoolingProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVe
                                 const PoolingProbeOptions &options, JobContext &job)
 {
     if (sequenceLabels.size() != size_t(corpus.sequences()))
-        throw Error(QStringLiteral("probePooling: %1 labels for %2 sequences").arg(sequenceLabels.size()).arg(corpus.sequences()));
+        throw Error(QStringLiteral("probePooling: %1 labels for %2 sequences")
+                        .arg(sequenceLabels.size())
+                        .arg(corpus.sequences()));
     std::vector<qint64> picked(size_t(corpus.sequences()));
     std::iota(picked.begin(), picked.end(), 0);
     if (qint64(picked.size()) > options.maxSequences) {
@@ -291,7 +293,8 @@ PoolingProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVe
         RowMatrixXf both(2 * n, pooled.dim);
         both.topRows(n) = x;
         both.bottomRows(n) = pooledShuffled.matrix();
-        row.order = linearProbe(both, orderLabels, options.folds, options.seed, quiet, groups, 2 * options.maxSequences);
+        row.order = linearProbe(both, orderLabels, options.folds, options.seed, quiet, groups,
+                                2 * options.maxSequences);
         if (report.labelled > options.k) {
             // Among labelled sequences only: an untagged playlist says nothing either way.
             RowMatrixXf labelled(report.labelled, pooled.dim);

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "base/embeddingset.h"
-#include "embed/pooling.h"
 #include "base/jobcontext.h"
+#include "embed/pooling.h"
 #include "store/corpus.h"
 
 #include <vector>
@@ -51,8 +51,8 @@ struct PoolingProbeOptions {
     /// Sequences sampled (with `seed`) for the probes and the kNN agreement; pooling itself
     /// runs on the sample too, with the item frequencies of the whole corpus.
     qint64 maxSequences = 10000;
-    std::vector<PoolingMethod> methods{PoolingMethod::Mean, PoolingMethod::Sif, PoolingMethod::Pyramid,
-                                       PoolingMethod::Positional};
+    std::vector<PoolingMethod> methods {PoolingMethod::Mean, PoolingMethod::Sif, PoolingMethod::Pyramid,
+                                        PoolingMethod::Positional};
 };
 
 /// One pooling method's row of the probe table.

@@ -1,18 +1,18 @@
 #include "recsys.h"
 
-#include "index/vectorindex.h"
 #include "base/random.h"
+#include "index/vectorindex.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 
 #include <algorithm>
-#include <limits>
-#include <numeric>
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
+#include <numeric>
 #include <thread>
 #include <unordered_set>
 
@@ -33,8 +33,7 @@ double discount(size_t rank)
 
 /// Runs body(i) for i in [0, count) on `threads` threads (strided, so each thread's share is fixed),
 /// rethrowing the first exception after all have joined.
-template<typename Body>
-void parallelFor(qint64 count, int threads, JobContext &job, const Body &body)
+template<typename Body> void parallelFor(qint64 count, int threads, JobContext &job, const Body &body)
 {
     threads = int(std::clamp<qint64>(threads, 1, std::max<qint64>(1, count)));
     std::exception_ptr error;
@@ -69,16 +68,11 @@ void parallelFor(qint64 count, int threads, JobContext &job, const Body &body)
 
 QJsonObject methodJson(const MethodReport &m)
 {
-    return {{QStringLiteral("method"), toString(m.method)},
-            {QStringLiteral("playlists"), m.playlists},
-            {QStringLiteral("r_precision"), m.rPrecision},
-            {QStringLiteral("ndcg"), m.ndcg},
-            {QStringLiteral("clicks"), m.clicks},
-            {QStringLiteral("recall_at_10"), m.recall10},
-            {QStringLiteral("recall_at_50"), m.recall50},
-            {QStringLiteral("recall_at_500"), m.recall500},
-            {QStringLiteral("coverage"), m.coverage},
-            {QStringLiteral("diversity"), m.diversity},
+    return {{QStringLiteral("method"), toString(m.method)}, {QStringLiteral("playlists"), m.playlists},
+            {QStringLiteral("r_precision"), m.rPrecision},  {QStringLiteral("ndcg"), m.ndcg},
+            {QStringLiteral("clicks"), m.clicks},           {QStringLiteral("recall_at_10"), m.recall10},
+            {QStringLiteral("recall_at_50"), m.recall50},   {QStringLiteral("recall_at_500"), m.recall500},
+            {QStringLiteral("coverage"), m.coverage},       {QStringLiteral("diversity"), m.diversity},
             {QStringLiteral("ms_per_query"), m.msPerQuery}};
 }
 
@@ -467,8 +461,8 @@ EvaluationReport evaluateContinuation(const Corpus &corpus, const EmbeddingSet *
     report.trainSeconds = double(clock.nsecsElapsed()) / 1e9;
     report.catalogue = recommender.catalogue();
 
-    const std::vector<ContinuationCase> validationCases =
-        continuationCases(corpus, split.validation, options.seedsK, options.randomSeeds, options.seed + 1);
+    const std::vector<ContinuationCase> validationCases = continuationCases(corpus, split.validation, options.seedsK,
+                                                                            options.randomSeeds, options.seed + 1);
     if (blend && !validationCases.empty() && !options.reportValidation) {
         clock.restart();
         recommender.setBlend(tuneBlend(recommender, validationCases, options.results, options.threads, job));

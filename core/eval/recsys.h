@@ -1,7 +1,7 @@
 #pragma once
 
-#include "embed/sgns.h"
 #include "base/jobcontext.h"
+#include "embed/sgns.h"
 #include "recommend/recommender.h"
 #include "store/corpus.h"
 
@@ -52,7 +52,7 @@ PlaylistScores scorePlaylist(std::span<const qint64> relevant, std::span<const q
 struct HoldoutSplit {
     std::vector<qint64> train;
     std::vector<qint64> validation; ///< for tuning (the blend's weights)
-    std::vector<qint64> test;       ///< reported
+    std::vector<qint64> test; ///< reported
 };
 
 /// A seeded split: `holdout` test and `validation` validation sequences are drawn among those
@@ -66,7 +66,7 @@ Corpus subsetCorpus(const Corpus &corpus, std::span<const qint64> sequences);
 
 /// One continuation task: seeds given, hidden tracks to find.
 struct ContinuationCase {
-    std::vector<qint64> seeds;    ///< item ids
+    std::vector<qint64> seeds; ///< item ids
     std::vector<qint64> relevant; ///< distinct hidden item ids that are not seeds
 };
 
@@ -79,14 +79,15 @@ std::vector<ContinuationCase> continuationCases(const Corpus &corpus, std::span<
 struct EvaluationOptions {
     int seedsK = 5;
     bool randomSeeds = false;
-    qint64 holdout = 1000;   ///< test playlists
+    qint64 holdout = 1000; ///< test playlists
     qint64 validation = 1000; ///< validation playlists for tuning the blend; 0 keeps params.blend
     quint64 seed = 1;
     int results = 500;
     int threads = 2; ///< query threads
-    bool reportValidation = false; ///< report on the validation playlists instead of the test ones (for tuning defaults)
-    std::vector<RecommendMethod> methods = {RecommendMethod::Popularity, RecommendMethod::Centroid,
-                                            RecommendMethod::Attention, RecommendMethod::Cooccurrence,
+    bool reportValidation
+        = false; ///< report on the validation playlists instead of the test ones (for tuning defaults)
+    std::vector<RecommendMethod> methods = {RecommendMethod::Popularity,  RecommendMethod::Centroid,
+                                            RecommendMethod::Attention,   RecommendMethod::Cooccurrence,
                                             RecommendMethod::PlaylistKnn, RecommendMethod::Blend};
     RecommenderParams params;
     /// Vectors are trained with these on the training playlists only (when no set is given).
@@ -107,19 +108,19 @@ struct MethodReport {
     double recall10 = 0;
     double recall50 = 0;
     double recall500 = 0;
-    double coverage = 0;  ///< distinct recommended items / items in the training playlists
+    double coverage = 0; ///< distinct recommended items / items in the training playlists
     double diversity = 0; ///< mean intra-list diversity (1 − cos) of each list's vectors
     double msPerQuery = 0;
 };
 
 struct EvaluationReport {
     std::vector<MethodReport> methods;
-    BlendWeights blend;         ///< the weights used (tuned on validation when it was run)
+    BlendWeights blend; ///< the weights used (tuned on validation when it was run)
     qint64 trainPlaylists = 0;
     qint64 validationPlaylists = 0;
-    qint64 testPlaylists = 0;   ///< reported playlists (after skipping ones with nothing hidden)
-    qint64 catalogue = 0;       ///< items in the training playlists
-    QString vectors;            ///< where the vectors came from
+    qint64 testPlaylists = 0; ///< reported playlists (after skipping ones with nothing hidden)
+    qint64 catalogue = 0; ///< items in the training playlists
+    QString vectors; ///< where the vectors came from
     double trainSeconds = 0;
     double tuneSeconds = 0;
     QJsonObject toJson() const;
@@ -130,8 +131,8 @@ struct EvaluationReport {
 /// seen the held-out playlists: the report says so) or trained here by SGNS on the training
 /// playlists, the blend's weights tuned by coordinate ascent on the validation playlists, and every
 /// method scored on the test playlists with `results` recommendations each.
-EvaluationReport evaluateContinuation(const Corpus &corpus, const EmbeddingSet *given,
-                                      const EvaluationOptions &options, JobContext &job);
+EvaluationReport evaluateContinuation(const Corpus &corpus, const EmbeddingSet *given, const EvaluationOptions &options,
+                                      JobContext &job);
 
 /// Coordinate ascent over the blend's weights maximising NDCG/NDCG₀ + R-precision/R-precision₀ on
 /// `cases`, where ₀ is co-occurrence alone (each relative, so neither is traded for the other).

@@ -12,8 +12,8 @@ namespace orrery {
 /// below the index's size threshold.
 struct Neighbours {
     int k = 0;
-    std::vector<qint32> index;      ///< rows × k row indices, nearest first
-    std::vector<float> similarity;  ///< rows × k cosine similarities
+    std::vector<qint32> index; ///< rows × k row indices, nearest first
+    std::vector<float> similarity; ///< rows × k cosine similarities
     const qint32 *of(qint64 row) const { return index.data() + row * k; }
 };
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "base/embeddingset.h"
-#include "index/exactknn.h"
 #include "base/jobcontext.h"
+#include "index/exactknn.h"
 
 #include <QJsonObject>
 #include <QString>

@@ -32,8 +32,7 @@ void requireNoNul(const QString &path, std::string_view data)
 /// white space around quoted fields is dropped, a quote inside a quoted field that does not
 /// end it is text, and quotes inside unquoted fields are text. Fields are views into the
 /// buffer unless unquoting had to change them (`""`, CR LF inside quotes).
-class CsvParser final
-{
+class CsvParser final {
 public:
     CsvParser(const QString &path, std::string_view data, char delimiter)
         : m_path(path), m_data(data), m_delimiter(delimiter)
@@ -306,8 +305,7 @@ bool allEmpty(const std::vector<std::string_view> &fields)
     return std::all_of(fields.begin(), fields.end(), [](std::string_view f) { return trimmed(f).empty(); });
 }
 
-class CsvReader final
-{
+class CsvReader final {
 public:
     CsvReader(const QString &path, ImportWriter &out) : m_path(path), m_out(out) { }
 

@@ -139,7 +139,8 @@ ItemExportResult exportItems(Project &project, const std::vector<qint64> &ids, c
             subset.vectors.insert(subset.vectors.end(), r.begin(), r.end());
         }
         if (subset.ids.empty())
-            throw Error(QStringLiteral("export: none of the %1 items has a vector in \"%2\"").arg(ids.size()).arg(set->name));
+            throw Error(
+                QStringLiteral("export: none of the %1 items has a vector in \"%2\"").arg(ids.size()).arg(set->name));
         result.files = exportVectors(project, subset, VectorFormat::Projector, out);
         result.rows = subset.count();
         return result;
@@ -148,15 +149,16 @@ ItemExportResult exportItems(Project &project, const std::vector<qint64> &ids, c
     const std::vector<ItemFields> items = readItems(project, ids, set ? set->datasetId : 0);
     QByteArray data;
     if (format == ItemFormat::Csv) {
-        QStringList header{QStringLiteral("id"),    QStringLiteral("key"),    QStringLiteral("kind"),
-                           QStringLiteral("title"), QStringLiteral("artist"), QStringLiteral("album"),
-                           QStringLiteral("labels"), QStringLiteral("tags")};
+        QStringList header {QStringLiteral("id"),     QStringLiteral("key"),    QStringLiteral("kind"),
+                            QStringLiteral("title"),  QStringLiteral("artist"), QStringLiteral("album"),
+                            QStringLiteral("labels"), QStringLiteral("tags")};
         for (int d = 0; set && d < set->dim; ++d)
             header.append(QStringLiteral("v%1").arg(d + 1));
         data += header.join(u',').toUtf8() + '\n';
         for (const ItemFields &f : items) {
             QString line = QString::number(f.id);
-            for (const QString &field : {f.key, f.kind, f.title, f.artist, f.album, f.labels.join(u';'), f.tags.join(u';')})
+            for (const QString &field :
+                 {f.key, f.kind, f.title, f.artist, f.album, f.labels.join(u';'), f.tags.join(u';')})
                 line += u',' + csvField(field);
             data += line.toUtf8();
             if (set) {
@@ -172,11 +174,14 @@ ItemExportResult exportItems(Project &project, const std::vector<qint64> &ids, c
     } else {
         QJsonArray array;
         for (const ItemFields &f : items) {
-            QJsonObject o{{QStringLiteral("id"), f.id},       {QStringLiteral("key"), f.key},
-                          {QStringLiteral("kind"), f.kind},   {QStringLiteral("title"), f.title},
-                          {QStringLiteral("artist"), f.artist}, {QStringLiteral("album"), f.album},
-                          {QStringLiteral("labels"), QJsonArray::fromStringList(f.labels)},
-                          {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)}};
+            QJsonObject o {{QStringLiteral("id"), f.id},
+                           {QStringLiteral("key"), f.key},
+                           {QStringLiteral("kind"), f.kind},
+                           {QStringLiteral("title"), f.title},
+                           {QStringLiteral("artist"), f.artist},
+                           {QStringLiteral("album"), f.album},
+                           {QStringLiteral("labels"), QJsonArray::fromStringList(f.labels)},
+                           {QStringLiteral("tags"), QJsonArray::fromStringList(f.tags)}};
             if (!f.body.isEmpty())
                 o.insert(QStringLiteral("text"), f.body);
             if (!f.attrs.isEmpty()) {
@@ -197,7 +202,7 @@ ItemExportResult exportItems(Project &project, const std::vector<qint64> &ids, c
     }
     QSaveFile file(out);
     save(*open(file), data);
-    result.files = QStringList{out};
+    result.files = QStringList {out};
     result.rows = qint64(items.size());
     return result;
 }
@@ -231,8 +236,8 @@ QStringList exportVectors(Project &project, const EmbeddingSet &set, VectorForma
         return {vectorsPath, metadataPath};
     }
     case VectorFormat::Npy: {
-        QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + QByteArray::number(set.count()) + ", "
-            + QByteArray::number(set.dim) + "), }";
+        QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + QByteArray::number(set.count())
+            + ", " + QByteArray::number(set.dim) + "), }";
         // Version 1.0: magic, version, little-endian header length; header padded so data is 64-byte aligned.
         const qsizetype total = 10 + header.size() + 1;
         header += QByteArray((64 - total % 64) % 64, ' ') + '\n';

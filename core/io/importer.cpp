@@ -23,8 +23,8 @@ struct FormatName {
     const char *name;
 };
 constexpr FormatName formatNames[] = {
-    {Format::Auto, "auto"}, {Format::M3u, "m3u"},   {Format::Pls, "pls"},   {Format::Xspf, "xspf"},
-    {Format::Csv, "csv"},   {Format::Mpd, "mpd"},   {Format::Yes, "yes"},   {Format::Text, "text"},
+    {Format::Auto, "auto"}, {Format::M3u, "m3u"},         {Format::Pls, "pls"}, {Format::Xspf, "xspf"},
+    {Format::Csv, "csv"},   {Format::Mpd, "mpd"},         {Format::Yes, "yes"}, {Format::Text, "text"},
     {Format::Json, "json"}, {Format::Vectors, "vectors"},
 };
 
@@ -166,7 +166,8 @@ bool isVectorMetadata(const QFileInfo &info, const QStringList &paths)
     const QDir dir = info.dir();
     for (const QString &p : paths) {
         const QFileInfo other(p);
-        if (other.dir() == dir && (other.fileName() == u"vectors.tsv" || other.suffix().compare(u"npy", Qt::CaseInsensitive) == 0))
+        if (other.dir() == dir
+            && (other.fileName() == u"vectors.tsv" || other.suffix().compare(u"npy", Qt::CaseInsensitive) == 0))
             return true;
     }
     return false;
@@ -206,7 +207,8 @@ QList<Unit> expandPaths(const QStringList &paths, Format forced, QStringList *sk
                 continue; // read with the vectors beside it
             Format f = forced != Format::Auto ? forced : detectFile(raw);
             if (f == Format::Auto)
-                throw Error(raw + QStringLiteral(": cannot tell the format from its name or content; name it with --format"));
+                throw Error(
+                    raw + QStringLiteral(": cannot tell the format from its name or content; name it with --format"));
             if (f == Format::Yes)
                 units.append({f, info.absolutePath()});
             else
@@ -350,8 +352,10 @@ ImportResult importPaths(Project &project, const QStringList &paths, const Impor
         const DatasetKind kind = datasetKind(result.format);
         for (const Unit &u : units) {
             if (datasetKind(u.format) != kind)
-                throw Error(u.path + QStringLiteral(": holds %1, but this import started with %2 (%3); import them as separate datasets")
-                                .arg(toString(datasetKind(u.format)), toString(kind), units.first().path));
+                throw Error(u.path
+                            + QStringLiteral(
+                                  ": holds %1, but this import started with %2 (%3); import them as separate datasets")
+                                  .arg(toString(datasetKind(u.format)), toString(kind), units.first().path));
         }
         QString name = options.dataset;
         if (name.isEmpty()) {
@@ -359,7 +363,8 @@ ImportResult importPaths(Project &project, const QStringList &paths, const Impor
             name = first.isDir() ? QDir(first.absoluteFilePath()).dirName() : first.completeBaseName();
         }
         if (project.datasetId(name))
-            throw Error(QStringLiteral("a dataset named \"%1\" already exists; choose another with --dataset").arg(name));
+            throw Error(
+                QStringLiteral("a dataset named \"%1\" already exists; choose another with --dataset").arg(name));
 
         qint64 totalBytes = 0;
         for (const Unit &u : units)
@@ -384,7 +389,8 @@ ImportResult importPaths(Project &project, const QStringList &paths, const Impor
         }
         writer.finish();
         if (writer.stats().sequences == 0 && writer.stats().datasetItems == 0 && writer.stats().vectors == 0)
-            throw Error(paths.first() + QStringLiteral(": nothing to import: no playlists, documents, records or vectors found"));
+            throw Error(paths.first()
+                        + QStringLiteral(": nothing to import: no playlists, documents, records or vectors found"));
         job.checkCancelled();
         tx.commit();
         result.stats = writer.stats();

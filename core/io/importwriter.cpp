@@ -14,20 +14,21 @@ constexpr size_t BatchesInFlight = 4;
 } // namespace
 
 /// The store thread's prepared statements, on the project's connection.
-class ImportWriter::Store final
-{
+class ImportWriter::Store final {
 public:
     explicit Store(sqlite3 *db)
-        : insertItem(db, "INSERT INTO item(id, kind, identity, key, title, artist, album, body, attrs) "
-                         "VALUES(?,?,?,?,?,?,?,?,?)"),
+        : insertItem(db,
+                     "INSERT INTO item(id, kind, identity, key, title, artist, album, body, attrs) "
+                     "VALUES(?,?,?,?,?,?,?,?,?)"),
           insertFts(db, "INSERT INTO item_fts(rowid, title, artist, album, body, attrs) VALUES(?,?,?,?,?,?)"),
           insertMember(db, "INSERT OR IGNORE INTO dataset_item(dataset_id, item_id, key) VALUES(?,?,?)"),
           insertSequence(db, "INSERT INTO sequence(item_id, dataset_id, length, entries) VALUES(?,?,?,?)"),
           insertTag(db, "INSERT INTO tag(id, kind, name) VALUES(?,?,?)"),
           insertItemTag(db, "INSERT OR IGNORE INTO item_tag(item_id, tag_id, dataset_id) VALUES(?,?,?)"),
           setAttrs(db, "UPDATE dataset SET attrs = ? WHERE id = ?"),
-          insertSet(db, "INSERT INTO embedding_set(name, dataset_id, item_kind, method, params, dim, count, ids, vectors) "
-                        "VALUES(?,?,?,?,?,?,?,?,?)")
+          insertSet(db,
+                    "INSERT INTO embedding_set(name, dataset_id, item_kind, method, params, dim, count, ids, vectors) "
+                    "VALUES(?,?,?,?,?,?,?,?,?)")
     {
     }
     sql::Statement insertItem, insertFts, insertMember, insertSequence, insertTag, insertItemTag, setAttrs, insertSet;
@@ -63,7 +64,8 @@ ImportWriter::ImportWriter(Project &project, qint64 datasetId, const ImportOptio
     if (m_projectHadItems) {
         // Committed items are visible to a second connection while this one writes (WAL).
         const QByteArray path = project.path().toUtf8();
-        if (sqlite3_open_v2(path.constData(), &m_reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        if (sqlite3_open_v2(path.constData(), &m_reader, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr)
+            != SQLITE_OK) {
             sqlite3_close(m_reader);
             m_reader = nullptr;
             throw Error(project.path() + QStringLiteral(": cannot open a second connection"));
@@ -92,7 +94,7 @@ ImportWriter::Str ImportWriter::stash(std::string_view s, bool nullWhenEmpty)
 {
     if (s.empty() && nullWhenEmpty)
         return {};
-    Str out{m_batch->arena.size(), s.size(), false};
+    Str out {m_batch->arena.size(), s.size(), false};
     m_batch->arena.append(s);
     return out;
 }
@@ -101,7 +103,7 @@ ImportWriter::Op &ImportWriter::push(OpType type)
 {
     if (m_batch->ops.size() >= BatchOps || m_batch->arena.size() >= BatchBytes)
         flush();
-    m_batch->ops.push_back(Op{type});
+    m_batch->ops.push_back(Op {type});
     return m_batch->ops.back();
 }
 
@@ -198,7 +200,9 @@ void ImportWriter::storeLoop()
                     break;
                 case OpType::Sequence: {
                     const std::string_view entries = b.view(op.s[0]);
-                    store->insertSequence.bind(1, op.a).bind(2, m_datasetId).bind(3, op.b)
+                    store->insertSequence.bind(1, op.a)
+                        .bind(2, m_datasetId)
+                        .bind(3, op.b)
                         .bindBlob(4, entries.data(), qint64(entries.size()))
                         .exec();
                     break;
@@ -209,14 +213,16 @@ void ImportWriter::storeLoop()
                 case OpType::ItemTag:
                     store->insertItemTag.bind(1, op.a).bind(2, op.b).bind(3, m_datasetId).exec();
                     break;
-                case OpType::DatasetAttrs:
-                    store->setAttrs.bind(1, b.view(op.s[0])).bind(2, m_datasetId).exec();
-                    break;
+                case OpType::DatasetAttrs: store->setAttrs.bind(1, b.view(op.s[0])).bind(2, m_datasetId).exec(); break;
                 case OpType::EmbeddingSet: {
                     const auto &ids = b.blobs[size_t(op.b)];
                     const auto &vectors = b.blobs[size_t(op.b) + 1];
-                    store->insertSet.bind(1, b.view(op.s[0])).bind(2, m_datasetId).bind(3, op.a)
-                        .bind(4, b.view(op.s[1])).bind(5, b.view(op.s[2])).bind(6, op.c)
+                    store->insertSet.bind(1, b.view(op.s[0]))
+                        .bind(2, m_datasetId)
+                        .bind(3, op.a)
+                        .bind(4, b.view(op.s[1]))
+                        .bind(5, b.view(op.s[2]))
+                        .bind(6, op.c)
                         .bind(7, qint64(ids.size() / sizeof(qint64)))
                         .bindBlob(8, ids.data(), qint64(ids.size()))
                         .bindBlob(9, vectors.data(), qint64(vectors.size()))
@@ -293,9 +299,10 @@ qint64 ImportWriter::sequence(const ItemFields &fields, std::span<const qint64> 
 {
     const qint64 id = item(fields);
     if (!m_sequences.insert(id).second)
-        throw Error(QStringLiteral("%1 \"%2\" appears twice in this import; each playlist or document needs its own key")
-                        .arg(fields.kind == ItemKind::Playlist ? QStringLiteral("playlist") : QStringLiteral("document"),
-                             qs(fields.key)));
+        throw Error(
+            QStringLiteral("%1 \"%2\" appears twice in this import; each playlist or document needs its own key")
+                .arg(fields.kind == ItemKind::Playlist ? QStringLiteral("playlist") : QStringLiteral("document"),
+                     qs(fields.key)));
     Op &op = push(OpType::Sequence);
     op.a = id;
     op.b = qint64(entries.size());
@@ -330,7 +337,8 @@ void ImportWriter::embeddingSet(const QString &name, ItemKind kind, const QStrin
                                 std::span<const float> vectors, int dim, const QString &paramsJson)
 {
     if (m_setNames.contains(name))
-        throw Error(QStringLiteral("an embedding set named \"%1\" already exists; choose another --dataset name").arg(name));
+        throw Error(
+            QStringLiteral("an embedding set named \"%1\" already exists; choose another --dataset name").arg(name));
     m_setNames.insert(name);
     Op &op = push(OpType::EmbeddingSet);
     op.a = qint64(kind);

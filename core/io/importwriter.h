@@ -42,8 +42,7 @@ struct ItemFields {
 /// the reader's thread, and hands the rows in batches to a store thread that writes them
 /// through prepared statements inside the import's one transaction. Parsing and SQLite
 /// so run on both cores at once.
-class ImportWriter final
-{
+class ImportWriter final {
 public:
     ImportWriter(Project &project, qint64 datasetId, const ImportOptions &options, JobContext &job);
     /// Stops the store thread; what it had not written is dropped (the caller rolls back).
@@ -100,7 +99,10 @@ private:
         std::string arena;
         std::vector<Op> ops;
         std::vector<std::vector<char>> blobs;
-        std::string_view view(const Str &s) const { return s.null ? std::string_view() : std::string_view(arena.data() + s.offset, s.length); }
+        std::string_view view(const Str &s) const
+        {
+            return s.null ? std::string_view() : std::string_view(arena.data() + s.offset, s.length);
+        }
         void clear()
         {
             arena.clear();

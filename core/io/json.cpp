@@ -48,8 +48,7 @@ std::string titleOf(dom::object record)
     return {};
 }
 
-class RecordReader final
-{
+class RecordReader final {
 public:
     RecordReader(const QString &path, ImportWriter &out) : m_path(path), m_out(out) { }
 
@@ -113,7 +112,8 @@ public:
             record(parseAt(raw), location(m_path, 1, 1));
         }
         if (stream.peek() != 0)
-            stream.failHere(QStringLiteral("unexpected data after the top-level value (JSON Lines need one record per line)"));
+            stream.failHere(
+                QStringLiteral("unexpected data after the top-level value (JSON Lines need one record per line)"));
     }
 
     void readLines(const QByteArray &data)
@@ -131,7 +131,9 @@ public:
             dom::element value;
             if (const auto e = m_parser.parse(padded.data(), line.size(), false).get(value)) {
                 ++m_number;
-                m_out.skipRecord(where, QStringLiteral("invalid JSON: %1; line skipped").arg(QLatin1String(simdjson::error_message(e))));
+                m_out.skipRecord(
+                    where,
+                    QStringLiteral("invalid JSON: %1; line skipped").arg(QLatin1String(simdjson::error_message(e))));
                 continue;
             }
             record(value, where);
@@ -153,7 +155,8 @@ public:
                 std::string padded(firstLine.constData(), size_t(firstLine.size()));
                 padded.append(simdjson::SIMDJSON_PADDING, ' ');
                 dom::element v;
-                jsonLines = firstLine.size() > 1 && m_parser.parse(padded.data(), size_t(firstLine.size()), false).get(v) == simdjson::SUCCESS
+                jsonLines = firstLine.size() > 1
+                    && m_parser.parse(padded.data(), size_t(firstLine.size()), false).get(v) == simdjson::SUCCESS
                     && !head.mid(newline).trimmed().isEmpty();
             }
         }

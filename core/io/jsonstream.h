@@ -12,8 +12,7 @@ namespace orrery::io {
 /// Reads a JSON file forward in bounded memory and hands out whole top-level values
 /// (for example the elements of a large array) as padded byte ranges that simdjson can
 /// parse in place. Line numbers are tracked so errors can name `file:line:column`.
-class JsonStream final
-{
+class JsonStream final {
 public:
     explicit JsonStream(const QString &path);
 
@@ -50,11 +49,11 @@ private:
     QString m_path;
     QFile m_file;
     std::unique_ptr<char[]> m_data;
-    size_t m_cap = 0;  ///< allocated bytes (len + padding at least)
-    size_t m_len = 0;  ///< valid bytes
-    size_t m_pos = 0;  ///< next unread byte
+    size_t m_cap = 0; ///< allocated bytes (len + padding at least)
+    size_t m_len = 0; ///< valid bytes
+    size_t m_pos = 0; ///< next unread byte
     qint64 m_consumedBase = 0; ///< file offset of m_data[0]
-    qint64 m_line = 1;         ///< line of m_data[m_lineMark]
+    qint64 m_line = 1; ///< line of m_data[m_lineMark]
     size_t m_lineMark = 0;
     qint64 m_lineStartFile = 0; ///< file offset where line m_line starts
     mutable qint64 m_cacheOffset = -1; ///< last lineColumn() answer, to resume counting

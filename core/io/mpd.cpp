@@ -30,8 +30,7 @@ struct Track {
     std::string attrs;
 };
 
-class MpdReader final
-{
+class MpdReader final {
 public:
     MpdReader(const QString &path, ImportWriter &out) : m_stream(path), m_out(out) { }
 
@@ -81,7 +80,8 @@ private:
 
     [[noreturn]] void failJson(const char *at, simdjson::error_code code)
     {
-        m_stream.failAt(at, QStringLiteral("invalid JSON in this playlist: %1").arg(QLatin1String(simdjson::error_message(code))));
+        m_stream.failAt(
+            at, QStringLiteral("invalid JSON in this playlist: %1").arg(QLatin1String(simdjson::error_message(code))));
     }
 
     void readPlaylist(std::string_view raw)
@@ -109,12 +109,10 @@ private:
                 sawTracks = true;
                 continue;
             }
-            if (field.key == "name")
-                {
+            if (field.key == "name") {
                 if (field.value.get_string().get(name))
                     name = {};
-            }
-            else if (field.key == "pid")
+            } else if (field.key == "pid")
                 key = simdjson::minify(field.value);
             if (m_attrs.size() > 1)
                 m_attrs += ',';
@@ -137,19 +135,26 @@ private:
         for (const dom::element element : tracks) {
             dom::object track;
             if (element.get_object().get(track))
-                return m_out.skipRecord(where(), QStringLiteral("track %1 is not an object; playlist skipped").arg(index));
+                return m_out.skipRecord(where(),
+                                        QStringLiteral("track %1 is not an object; playlist skipped").arg(index));
             Track t;
             t.attrs.assign("{");
             for (const auto field : track) {
                 if (field.key == "track_uri") {
                     if (field.value.get_string().get(t.uri) || t.uri.empty())
-                        return m_out.skipRecord(where(), QStringLiteral("track %1: \"track_uri\" is not a non-empty string; playlist skipped").arg(index));
+                        return m_out.skipRecord(
+                            where(),
+                            QStringLiteral("track %1: \"track_uri\" is not a non-empty string; playlist skipped")
+                                .arg(index));
                     continue;
                 }
                 if (field.key == "pos") {
                     int64_t pos = -1;
                     if (field.value.get_int64().get(pos) || pos < 0)
-                        return m_out.skipRecord(where(), QStringLiteral("track %1: \"pos\" is not a non-negative integer; playlist skipped").arg(index));
+                        return m_out.skipRecord(
+                            where(),
+                            QStringLiteral("track %1: \"pos\" is not a non-negative integer; playlist skipped")
+                                .arg(index));
                     t.pos = pos;
                     continue;
                 }
@@ -167,7 +172,8 @@ private:
             }
             t.attrs += '}';
             if (t.uri.empty())
-                return m_out.skipRecord(where(), QStringLiteral("track %1 has no \"track_uri\"; playlist skipped").arg(index));
+                return m_out.skipRecord(where(),
+                                        QStringLiteral("track %1 has no \"track_uri\"; playlist skipped").arg(index));
             m_tracks.push_back(std::move(t));
             ++index;
         }
@@ -175,7 +181,8 @@ private:
         // Entries in "pos" order when every track has one, else in array order.
         const bool havePos = std::all_of(m_tracks.begin(), m_tracks.end(), [](const Track &t) { return t.pos >= 0; });
         if (havePos)
-            std::stable_sort(m_tracks.begin(), m_tracks.end(), [](const Track &a, const Track &b) { return a.pos < b.pos; });
+            std::stable_sort(m_tracks.begin(), m_tracks.end(),
+                             [](const Track &a, const Track &b) { return a.pos < b.pos; });
         m_entries.clear();
         m_entries.reserve(m_tracks.size());
         for (const Track &t : m_tracks) {

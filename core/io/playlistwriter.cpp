@@ -139,10 +139,11 @@ QByteArray xspf(const PlaylistExport &list)
         if (e.duration >= 0)
             xml.writeTextElement(QStringLiteral("duration"), QString::number(std::llround(e.duration * 1000)));
         if (e.score)
-            xml.writeTextElement(QStringLiteral("annotation"),
-                                 e.because.isEmpty()
-                                     ? QStringLiteral("score %1").arg(double(*e.score), 0, 'g', 6)
-                                     : QStringLiteral("score %1, because of %2").arg(double(*e.score), 0, 'g', 6).arg(e.because));
+            xml.writeTextElement(
+                QStringLiteral("annotation"),
+                e.because.isEmpty()
+                    ? QStringLiteral("score %1").arg(double(*e.score), 0, 'g', 6)
+                    : QStringLiteral("score %1, because of %2").arg(double(*e.score), 0, 'g', 6).arg(e.because));
         xml.writeEndElement();
     }
     xml.writeEndElement();
@@ -166,7 +167,8 @@ QString csvField(const QString &s)
 
 QByteArray csv(const PlaylistExport &list)
 {
-    const bool scored = std::any_of(list.entries.begin(), list.entries.end(), [](const PlaylistEntry &e) { return e.score.has_value(); });
+    const bool scored = std::any_of(list.entries.begin(), list.entries.end(),
+                                    [](const PlaylistEntry &e) { return e.score.has_value(); });
     QString text = QStringLiteral("playlist,position,artist,track,album,uri,duration");
     if (scored)
         text += QStringLiteral(",score,because");
@@ -176,9 +178,10 @@ QByteArray csv(const PlaylistExport &list)
         const PlaylistEntry &e = list.entries[i];
         const bool byName = knownByArtistAndTitle(e);
         if (!byName && (e.key.isEmpty() || e.key.trimmed() != e.key))
-            throw Error(QStringLiteral("track %1: key \"%2\" is empty or has surrounding blanks, which CSV readers drop")
-                            .arg(i + 1)
-                            .arg(e.key));
+            throw Error(
+                QStringLiteral("track %1: key \"%2\" is empty or has surrounding blanks, which CSV readers drop")
+                    .arg(i + 1)
+                    .arg(e.key));
         if (!byName)
             refuseControlCharacters(e.key, i, "CSV");
         QStringList row {name,
@@ -224,8 +227,9 @@ QByteArray json(const PlaylistExport &list)
                                 {QStringLiteral("name"), list.name},
                                 {QStringLiteral("num_tracks"), qint64(list.entries.size())},
                                 {QStringLiteral("tracks"), tracks}};
-    const QJsonObject root {{QStringLiteral("info"), QJsonObject {{QStringLiteral("generated_by"), QStringLiteral("orrery")}}},
-                            {QStringLiteral("playlists"), QJsonArray {playlist}}};
+    const QJsonObject root {
+        {QStringLiteral("info"), QJsonObject {{QStringLiteral("generated_by"), QStringLiteral("orrery")}}},
+        {QStringLiteral("playlists"), QJsonArray {playlist}}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 

@@ -24,15 +24,15 @@ bool fromString(const QString &name, PlaylistFormat *format);
 /// One track of a list to write.
 struct PlaylistEntry {
     qint64 itemId = 0;
-    QString key;      ///< the source key, as imported
+    QString key; ///< the source key, as imported
     QString identity; ///< item.identity: "at:…" marks a track known only by artist and title
     QString title;
     QString artist;
     QString album;
-    double duration = -1;       ///< seconds, -1 when unknown
+    double duration = -1; ///< seconds, -1 when unknown
     QString artistUri, albumUri; ///< from an MPD import's attributes (JSON export writes them back)
     std::optional<float> score; ///< for recommendations
-    QString because;            ///< key of the seed that contributed most, for recommendations
+    QString because; ///< key of the seed that contributed most, for recommendations
 };
 
 struct PlaylistExport {

@@ -38,8 +38,9 @@ QueryLine parseQueryLine(const QByteArray &line, const QString &where)
     const simdjson::padded_string padded(line.constData(), size_t(line.size()));
     simdjson::dom::element doc;
     if (const auto error = parser.parse(padded).get(doc))
-        throw Error(where + QStringLiteral("invalid JSON (%1); expected %2")
-                                .arg(QString::fromUtf8(simdjson::error_message(error)), shape));
+        throw Error(where
+                    + QStringLiteral("invalid JSON (%1); expected %2")
+                          .arg(QString::fromUtf8(simdjson::error_message(error)), shape));
     simdjson::dom::object object;
     if (doc.get_object().get(object))
         throw Error(where + QStringLiteral("expected a JSON object ") + shape);

@@ -8,8 +8,8 @@ namespace orrery::io {
 
 /// One line of `orrery-cli recommend --queries`: {"id":…,"seeds":["key",…],"negatives":[…]}.
 struct QueryLine {
-    QByteArray id;        ///< the id's JSON exactly as a value (minified), so that it is echoed unchanged
-    QStringList seeds;     ///< source keys (numbers are accepted and read as their decimal text)
+    QByteArray id; ///< the id's JSON exactly as a value (minified), so that it is echoed unchanged
+    QStringList seeds; ///< source keys (numbers are accepted and read as their decimal text)
     QStringList negatives; ///< optional
 };
 

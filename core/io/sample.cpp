@@ -86,8 +86,7 @@ constexpr Topic topics[] = {
       "by bicycle", "in a single afternoon", "with a paper map"}},
 };
 
-template<size_t N>
-const char *pick(Random &rng, const char *const (&words)[N])
+template<size_t N> const char *pick(Random &rng, const char *const (&words)[N])
 {
     return words[rng.below(N)];
 }
@@ -248,7 +247,7 @@ QJsonValue discovery(int year, const char *by)
 {
     if (!year)
         return QJsonValue(QJsonValue::Null);
-    return QJsonObject{{QStringLiteral("year"), year}, {QStringLiteral("by"), QString::fromUtf8(by)}};
+    return QJsonObject {{QStringLiteral("year"), year}, {QStringLiteral("by"), QString::fromUtf8(by)}};
 }
 
 QByteArray records()
@@ -260,38 +259,39 @@ QByteArray records()
             if (qstrcmp(m.parent, p.name) == 0)
                 moonIds.append(QString(QStringLiteral("moon-") + slug(m.name)));
         const bool dwarf = qstrcmp(p.group, "dwarf") == 0;
-        out.append(QJsonObject{
+        out.append(QJsonObject {
             {QStringLiteral("id"),
              QString((dwarf ? QStringLiteral("dwarf-") : QStringLiteral("planet-")) + slug(p.name))},
             {QStringLiteral("type"), dwarf ? QStringLiteral("dwarf planet") : QStringLiteral("planet")},
             {QStringLiteral("name"), QString::fromUtf8(p.name)},
             {QStringLiteral("group"), QString::fromUtf8(p.group)},
-            {QStringLiteral("orbit"), QJsonObject{{QStringLiteral("semi_major_axis_au"), p.au},
-                                                   {QStringLiteral("period_days"), p.periodDays}}},
-            {QStringLiteral("physical"), QJsonObject{{QStringLiteral("mean_radius_km"), p.radiusKm},
-                                                      {QStringLiteral("mass_earths"), p.massEarths}}},
+            {QStringLiteral("orbit"),
+             QJsonObject {{QStringLiteral("semi_major_axis_au"), p.au}, {QStringLiteral("period_days"), p.periodDays}}},
+            {QStringLiteral("physical"),
+             QJsonObject {{QStringLiteral("mean_radius_km"), p.radiusKm},
+                          {QStringLiteral("mass_earths"), p.massEarths}}},
             {QStringLiteral("discovered"), discovery(p.discovered, p.discoverer)},
             {QStringLiteral("moons"), moonIds},
         });
     }
     for (const Moon &m : moons) {
         const bool dwarfParent = qstrcmp(m.parent, "Pluto") == 0;
-        out.append(QJsonObject{
+        out.append(QJsonObject {
             {QStringLiteral("id"), QString(QStringLiteral("moon-") + slug(m.name))},
             {QStringLiteral("type"), QStringLiteral("moon")},
             {QStringLiteral("name"), QString::fromUtf8(m.name)},
             {QStringLiteral("parent"),
              QString((dwarfParent ? QStringLiteral("dwarf-") : QStringLiteral("planet-")) + slug(m.parent))},
-            {QStringLiteral("orbit"), QJsonObject{{QStringLiteral("period_days"), m.periodDays}}},
-            {QStringLiteral("physical"), QJsonObject{{QStringLiteral("mean_radius_km"), m.radiusKm}}},
+            {QStringLiteral("orbit"), QJsonObject {{QStringLiteral("period_days"), m.periodDays}}},
+            {QStringLiteral("physical"), QJsonObject {{QStringLiteral("mean_radius_km"), m.radiusKm}}},
             {QStringLiteral("discovered"), discovery(m.discovered, m.discoverer)},
             {QStringLiteral("features"), strings({m.features[0], m.features[1]})},
         });
     }
     for (const Telescope &t : telescopes) {
-        QJsonObject operators{{QStringLiteral("agency"), QString::fromUtf8(t.agency)}};
+        QJsonObject operators {{QStringLiteral("agency"), QString::fromUtf8(t.agency)}};
         operators.insert(QStringLiteral("partners"), strings({t.partner}));
-        QJsonObject record{
+        QJsonObject record {
             {QStringLiteral("id"), QString(QStringLiteral("telescope-") + slug(t.name))},
             {QStringLiteral("type"), QStringLiteral("telescope")},
             {QStringLiteral("name"), QString::fromUtf8(t.name)},

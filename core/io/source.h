@@ -30,8 +30,7 @@ size_t firstInvalidUtf8(std::string_view data);
 std::pair<qint64, qint64> lineColumnAt(std::string_view data, size_t offset);
 
 /// Splits a buffer into lines (LF, CRLF or CR), skipping a leading UTF-8 BOM.
-class LineReader final
-{
+class LineReader final {
 public:
     explicit LineReader(std::string_view data);
     /// The next line without its terminator; false at the end.
@@ -48,7 +47,10 @@ private:
 };
 
 std::string_view trimmed(std::string_view s);
-inline QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+inline QString qs(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
 
 /// Appends `s` as a JSON string literal (quotes included).
 void appendJsonString(std::string &out, std::string_view s);

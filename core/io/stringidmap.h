@@ -11,8 +11,7 @@ namespace orrery::io {
 /// An open-addressing map from strings to ids, for the millions of identities an import
 /// dedupes. Keys live in one arena; a slot holds the full hash, so a probe compares bytes
 /// only on a real match. About 24 bytes a key plus the key itself.
-class StringIdMap final
-{
+class StringIdMap final {
 public:
     qint64 find(std::string_view key) const
     {
@@ -76,7 +75,7 @@ private:
     void grow()
     {
         std::vector<Slot> old = std::move(m_slots);
-        m_slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+        m_slots.assign(old.empty() ? 1024 : old.size() * 2, Slot {});
         m_mask = m_slots.size() - 1;
         for (const Slot &s : old) {
             if (!s.id)

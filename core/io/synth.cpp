@@ -7,8 +7,8 @@
 #include <QFile>
 
 #include <algorithm>
-#include <set>
 #include <cmath>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,13 +16,14 @@ namespace orrery::io {
 
 namespace {
 
-constexpr const char *genreNames[] = {"rock",  "pop",   "hip hop", "country", "jazz",  "electronic", "r&b",  "indie",
-                                      "metal", "folk",  "classical", "latin", "reggae", "blues",     "punk", "soul",
-                                      "house", "techno", "gospel", "k-pop"};
-constexpr const char *syllables[] = {"ka", "lo", "mi", "ra", "ven", "sol", "ta", "ri", "no", "el", "an", "mo", "sa",
-                                     "lu", "be", "da", "ro", "zi", "fa", "nel", "cor", "vi", "ma", "qu", "ish", "or"};
-constexpr const char *moods[] = {"Chill", "Workout", "Throwbacks", "Road Trip", "Party", "Sleep", "Focus", "Summer",
-                                 "Rainy Day", "Favorites", "Morning", "Late Night", "Feels", "Vibes", "Oldies"};
+constexpr const char *genreNames[] = {"rock",  "pop",   "hip hop", "country",   "jazz",   "electronic", "r&b",
+                                      "indie", "metal", "folk",    "classical", "latin",  "reggae",     "blues",
+                                      "punk",  "soul",  "house",   "techno",    "gospel", "k-pop"};
+constexpr const char *syllables[] = {"ka", "lo", "mi", "ra", "ven", "sol", "ta",  "ri",  "no", "el", "an", "mo",  "sa",
+                                     "lu", "be", "da", "ro", "zi",  "fa",  "nel", "cor", "vi", "ma", "qu", "ish", "or"};
+constexpr const char *moods[] = {"Chill",   "Workout",    "Throwbacks", "Road Trip", "Party",
+                                 "Sleep",   "Focus",      "Summer",     "Rainy Day", "Favorites",
+                                 "Morning", "Late Night", "Feels",      "Vibes",     "Oldies"};
 constexpr const char base62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 std::string word(Random &rng, int minSyl, int maxSyl)
@@ -59,8 +60,8 @@ struct Catalogue {
     std::vector<Track> tracks;
     std::vector<Artist> artists;
     std::vector<std::string> albums;
-    std::vector<std::vector<int>> genreTracks;   ///< by popularity rank
-    std::vector<std::vector<double>> genreCdf;   ///< Zipf over ranks
+    std::vector<std::vector<int>> genreTracks; ///< by popularity rank
+    std::vector<std::vector<double>> genreCdf; ///< Zipf over ranks
     std::vector<double> genreWeightCdf;
 };
 
@@ -71,7 +72,8 @@ Catalogue makeCatalogue(Random &rng, qint64 trackCount, int genres)
     c.artists.resize(size_t(artistCount));
     for (int a = 0; a < artistCount; ++a) {
         c.artists[size_t(a)].genre = a % genres;
-        c.artists[size_t(a)].name = (rng.below(4) == 0 ? "The " : "") + word(rng, 2, 3) + (rng.below(3) == 0 ? " " + word(rng, 2, 3) : "");
+        c.artists[size_t(a)].name = (rng.below(4) == 0 ? "The " : "") + word(rng, 2, 3)
+            + (rng.below(3) == 0 ? " " + word(rng, 2, 3) : "");
     }
     c.genreTracks.resize(size_t(genres));
     c.tracks.reserve(size_t(trackCount));
@@ -195,7 +197,8 @@ SynthStats writeSynthMpd(const QString &outDir, const SynthOptions &options, Job
             while (int(chosen.size()) < length && attempts++ < length * 20) {
                 int track;
                 if (!chosen.empty() && rng.below(100) < 30) {
-                    const auto &byArtist = cat.artists[size_t(cat.tracks[size_t(chosen[rng.below(chosen.size())])].artist)].tracks;
+                    const auto &byArtist
+                        = cat.artists[size_t(cat.tracks[size_t(chosen[rng.below(chosen.size())])].artist)].tracks;
                     track = byArtist[rng.below(byArtist.size())];
                 } else {
                     const int g = rng.below(100) < 70 ? genre : second;
@@ -251,7 +254,8 @@ SynthStats writeSynthMpd(const QString &outDir, const SynthOptions &options, Job
             appendNumber(out, in2, "num_artists", numArtists, describe);
             if (describe)
                 appendField(out, in2, "description",
-                            std::string(genreNames[genre]) + (genre == second ? "" : std::string(" and ") + genreNames[second]),
+                            std::string(genreNames[genre])
+                                + (genre == second ? "" : std::string(" and ") + genreNames[second]),
                             false);
             out += pid + 1 < last ? "        },\n" : "        }\n";
             stats.entries += qint64(chosen.size());
@@ -260,7 +264,8 @@ SynthStats writeSynthMpd(const QString &outDir, const SynthOptions &options, Job
         out += "    ]\n}\n";
         const QString path = QDir(outDir).filePath(QStringLiteral("mpd.slice.%1-%2.json").arg(first).arg(last - 1));
         QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(out.data(), qint64(out.size())) != qint64(out.size()))
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            || file.write(out.data(), qint64(out.size())) != qint64(out.size()))
             throw Error(path + QStringLiteral(": cannot write: ") + file.errorString());
         stats.bytes += qint64(out.size());
         ++stats.files;

@@ -14,14 +14,14 @@ struct SynthOptions {
     quint64 seed = 1;
     int playlistsPerFile = 1000; ///< as in the real MPD slices
     int genres = 16;
-    qint64 tracks = 0;           ///< catalogue size; 0 picks one in proportion to the playlists
+    qint64 tracks = 0; ///< catalogue size; 0 picks one in proportion to the playlists
 };
 
 struct SynthStats {
     qint64 files = 0;
     qint64 playlists = 0;
     qint64 entries = 0;
-    qint64 tracks = 0;  ///< catalogue size
+    qint64 tracks = 0; ///< catalogue size
     qint64 artists = 0;
     qint64 bytes = 0;
 };

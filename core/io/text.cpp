@@ -1,9 +1,9 @@
 // Text documents: a folder with one document per file (the first sub-folder names the
 // label, as in the BBC set), or one file with one document per line. Each document is an
 // item with its text and a sequence of word items in reading order.
+#include "base/tokenizer.h"
 #include "io/readers.h"
 #include "io/source.h"
-#include "base/tokenizer.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -13,8 +13,7 @@ namespace orrery::io {
 
 namespace {
 
-class TextReader final
-{
+class TextReader final {
 public:
     explicit TextReader(ImportWriter &out) : m_out(out) { }
 

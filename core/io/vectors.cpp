@@ -27,8 +27,7 @@ constexpr qint64 bytesPerTick = qint64(1) << 20;
 
 /// A whole file as one buffer: mapped when the system allows it (vector files are
 /// large and read once), else read into memory.
-class FileBytes final
-{
+class FileBytes final {
 public:
     explicit FileBytes(const QString &path) : m_file(path)
     {
@@ -138,8 +137,7 @@ bool exceedsSet(qint64 rows, qint64 dim)
 
 /// Turns rows into items and one embedding set. A row whose item was already given a
 /// row from this file is a duplicate: the caller skips it (later duplicates lose).
-class Collector final
-{
+class Collector final {
 public:
     Collector(ImportWriter &out, const QString &path, ItemKind kind) : m_out(out), m_path(path), m_kind(kind) { }
 
@@ -443,8 +441,8 @@ void readProjector(const QString &path, ImportWriter &out)
         for (;;) {
             const size_t tab = t.find('\t', start);
             if (n < dim) {
-                const std::string_view raw
-                    = t.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start);
+                const std::string_view raw = t.substr(
+                    start, tab == std::string_view::npos ? std::string_view::npos : tab - start);
                 const std::string_view field = trimmed(raw);
                 const qint64 column = qint64((field.empty() ? raw.data() : field.data()) - line.data()) + 1;
                 parseValue(field, dst + n, path, lineNo, column);
@@ -711,8 +709,7 @@ void readWord2VecBinary(const QString &path, std::string_view data, size_t pos, 
 
 /// The header dict of a .npy file, parsed strictly: a Python literal with exactly the
 /// keys 'descr', 'fortran_order' and 'shape'.
-class NpyHeader final
-{
+class NpyHeader final {
 public:
     NpyHeader(const QString &path, std::string_view text, qint64 base) : m_path(path), m_s(text), m_base(base) { }
 
@@ -1008,8 +1005,8 @@ void readVectors(const QString &path, ImportWriter &out)
     if (data.starts_with("\xEF\xBB\xBF"))
         bodyStart = 3;
     const size_t eol = data.find('\n', bodyStart);
-    const std::string_view first
-        = data.substr(bodyStart, eol == std::string_view::npos ? std::string_view::npos : eol - bodyStart);
+    const std::string_view first = data.substr(
+        bodyStart, eol == std::string_view::npos ? std::string_view::npos : eol - bodyStart);
     qint64 count = 0, dim = 0;
     if (parseHeader(first, &count, &dim)) {
         checkDim(path, dim, 1);

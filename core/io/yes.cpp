@@ -31,8 +31,7 @@ std::string unescape(std::string_view s)
     return out;
 }
 
-template<typename Fn>
-void forEachField(std::string_view line, char sep, Fn &&fn)
+template<typename Fn> void forEachField(std::string_view line, char sep, Fn &&fn)
 {
     size_t start = 0;
     while (start < line.size()) {
@@ -86,7 +85,9 @@ void readYes(const QString &folder, ImportWriter &out)
                 fail(songPath, lines.lineNumber(), 1,
                      QStringLiteral("expected song index %1, found %2").arg(songs.size()).arg(index));
             songs.push_back({unescape(trimmed(line.substr(tab1 + 1, tab2 - tab1 - 1))),
-                             unescape(trimmed(line.substr(tab2 + 1))), {}, -1});
+                             unescape(trimmed(line.substr(tab2 + 1))),
+                             {},
+                             -1});
         }
         if (songs.empty())
             fail(songPath, 1, 0, QStringLiteral("expected at least one song"));
@@ -102,11 +103,14 @@ void readYes(const QString &folder, ImportWriter &out)
     std::vector<std::string_view> header[2];
     for (auto &fields : header) {
         if (!lines.next(&line))
-            fail(trainPath, lines.lineNumber() + 1, 0, QStringLiteral("unexpected end of file; expected the two header lines"));
+            fail(trainPath, lines.lineNumber() + 1, 0,
+                 QStringLiteral("unexpected end of file; expected the two header lines"));
         forEachField(line, ' ', [&](std::string_view f, size_t) { fields.push_back(f); });
         if (fields.size() != songs.size())
             fail(trainPath, lines.lineNumber(), 0,
-                 QStringLiteral("expected %1 values (one per song in song_hash.txt), found %2").arg(songs.size()).arg(fields.size()));
+                 QStringLiteral("expected %1 values (one per song in song_hash.txt), found %2")
+                     .arg(songs.size())
+                     .arg(fields.size()));
     }
     for (size_t i = 0; i < songs.size(); ++i) {
         songs[i].sourceId.assign(header[0][i]);
@@ -148,8 +152,10 @@ void readYes(const QString &folder, ImportWriter &out)
                 continue;
             const size_t comma = line.find(',');
             qint64 id = -1;
-            if (comma == std::string_view::npos || !parseIndex(trimmed(line.substr(0, comma)), &id) || id != qint64(tagNames.size()))
-                fail(tagNamesPath, nameLines.lineNumber(), 1, QStringLiteral("expected `%1, name`").arg(tagNames.size()));
+            if (comma == std::string_view::npos || !parseIndex(trimmed(line.substr(0, comma)), &id)
+                || id != qint64(tagNames.size()))
+                fail(tagNamesPath, nameLines.lineNumber(), 1,
+                     QStringLiteral("expected `%1, name`").arg(tagNames.size()));
             tagNames.emplace_back(trimmed(line.substr(comma + 1)));
         }
         const QByteArray tags = readFile(tagsPath);
@@ -160,21 +166,24 @@ void readYes(const QString &folder, ImportWriter &out)
             if (song >= songs.size()) {
                 if (trimmed(line).empty())
                     continue;
-                fail(tagsPath, tagLines.lineNumber(), 1, QStringLiteral("more lines than songs (%1)").arg(songs.size()));
+                fail(tagsPath, tagLines.lineNumber(), 1,
+                     QStringLiteral("more lines than songs (%1)").arg(songs.size()));
             }
             if (trimmed(line) != "#") {
                 forEachField(line, ' ', [&](std::string_view f, size_t col) {
                     qint64 tag = -1;
                     if (!parseIndex(trimmed(f), &tag) || tag >= qint64(tagNames.size()))
-                        fail(tagsPath, tagLines.lineNumber(), qint64(col) + 1,
-                             QStringLiteral("expected a tag id below %1, found \"%2\"").arg(tagNames.size()).arg(qs(f)));
+                        fail(
+                            tagsPath, tagLines.lineNumber(), qint64(col) + 1,
+                            QStringLiteral("expected a tag id below %1, found \"%2\"").arg(tagNames.size()).arg(qs(f)));
                     out.tag(ids[song], tagNames[size_t(tag)]);
                 });
             }
             ++song;
         }
         if (song != songs.size())
-            fail(tagsPath, tagLines.lineNumber(), 0, QStringLiteral("expected %1 lines (one per song), found %2").arg(songs.size()).arg(song));
+            fail(tagsPath, tagLines.lineNumber(), 0,
+                 QStringLiteral("expected %1 lines (one per song), found %2").arg(songs.size()).arg(song));
     }
 
     // Playlists, in file order. An unknown song index means the folder's files do not
@@ -187,7 +196,9 @@ void readYes(const QString &folder, ImportWriter &out)
             qint64 index = -1;
             if (!parseIndex(trimmed(f), &index) || index >= qint64(songs.size()))
                 fail(trainPath, lines.lineNumber(), qint64(col) + 1,
-                     QStringLiteral("expected a song index below %1 (song_hash.txt), found \"%2\"").arg(songs.size()).arg(qs(f)));
+                     QStringLiteral("expected a song index below %1 (song_hash.txt), found \"%2\"")
+                         .arg(songs.size())
+                         .arg(qs(f)));
             entries.push_back(ids[size_t(index)]);
         });
         if (entries.empty())

@@ -1,12 +1,12 @@
 #include "pipeline.h"
 
 #include "embed/lsa.h"
-#include "store/layouts.h"
-#include "store/embeddingsets.h"
 #include "embed/mbat.h"
 #include "embed/sgns.h"
 #include "embed/sgnsset.h"
 #include "store/corpus.h"
+#include "store/embeddingsets.h"
+#include "store/layouts.h"
 #include "store/project.h"
 
 #include <QCoreApplication>

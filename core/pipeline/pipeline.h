@@ -1,10 +1,10 @@
 #pragma once
 
 #include "base/embeddingset.h"
-#include "embed/pooling.h"
 #include "base/jobcontext.h"
-#include "base/types.h"
 #include "base/layout.h"
+#include "base/types.h"
+#include "embed/pooling.h"
 #include "projection/computelayout.h"
 
 #include <QString>

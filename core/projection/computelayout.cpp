@@ -1,12 +1,12 @@
 #include "computelayout.h"
 
+#include "base/workerpool.h"
 #include "index/knngraph.h"
 #include "index/vectorindex.h"
 #include "projection/pca.h"
 #include "projection/trustworthiness.h"
 #include "projection/tsne.h"
 #include "projection/umap.h"
-#include "base/workerpool.h"
 
 #include <QElapsedTimer>
 
@@ -146,7 +146,7 @@ bool fromString(const QString &name, ProjectionMethod *method)
 }
 
 Layout computeLayout(const EmbeddingSet &set, const ProjectionOptions &options, JobContext &job,
-               const LayoutCallback &partial)
+                     const LayoutCallback &partial)
 {
     QElapsedTimer clock;
     clock.start();

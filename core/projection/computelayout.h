@@ -64,6 +64,6 @@ struct ProjectionOptions {
 /// so a cancel takes effect within milliseconds of a long phase's next check (Cancelled is thrown).
 /// The returned layout is not saved; its stats hold seconds, trustworthiness15, sampled and placed.
 Layout computeLayout(const EmbeddingSet &set, const ProjectionOptions &options, JobContext &job,
-               const LayoutCallback &partial = {});
+                     const LayoutCallback &partial = {});
 
 } // namespace orrery

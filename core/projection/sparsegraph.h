@@ -1,7 +1,7 @@
 #pragma once
 
-#include "index/exactknn.h"
 #include "base/workerpool.h"
+#include "index/exactknn.h"
 
 #include <QElapsedTimer>
 

@@ -1,8 +1,8 @@
 #include "trustworthiness.h"
 
-#include "index/exactknn.h"
 #include "base/random.h"
 #include "base/workerpool.h"
+#include "index/exactknn.h"
 
 #include <algorithm>
 #include <cmath>

@@ -88,7 +88,8 @@ CooccurrenceLists buildCooccurrence(const Corpus &corpus, const CooccurrenceOpti
                     }
                     scored.clear();
                     for (const qint32 j : touched) {
-                        scored.emplace_back(j, float(count[size_t(j)] / (popPowBeta[size_t(i)] * popPowRest[size_t(j)])));
+                        scored.emplace_back(j,
+                                            float(count[size_t(j)] / (popPowBeta[size_t(i)] * popPowRest[size_t(j)])));
                         count[size_t(j)] = 0;
                         stamp[size_t(j)] = -1;
                     }

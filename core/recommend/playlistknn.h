@@ -9,11 +9,11 @@ namespace orrery {
 
 /// How playlist neighbours are found and how they vote.
 struct PlaylistKnnOptions {
-    int neighbours = 500;        ///< most similar training playlists that vote
+    int neighbours = 500; ///< most similar training playlists that vote
     /// sim(p, S) = Σ_{s ∈ S ∩ p} idf(s) / |p|^lengthExponent, idf(s) = ln(1 + P / pop_s): a
     /// shared rare seed says more than a shared hit, and a long playlist shares seeds by chance.
     double lengthExponent = 0.25;
-    double power = 3;            ///< a neighbour's vote is sim^power
+    double power = 3; ///< a neighbour's vote is sim^power
 };
 
 /// One item's score from the neighbouring playlists, and the seed behind it (the rarest seed of
@@ -46,10 +46,10 @@ public:
 private:
     std::vector<qint64> m_playlistOffsets; ///< playlist -> its distinct items
     std::vector<qint32> m_playlistItems;
-    std::vector<qint64> m_itemOffsets;     ///< item -> the playlists holding it
+    std::vector<qint64> m_itemOffsets; ///< item -> the playlists holding it
     std::vector<qint32> m_itemPlaylists;
     std::vector<float> m_idf;
-    std::vector<float> m_lengthNorm;       ///< |p|, kept for the exponent given per query
+    std::vector<float> m_lengthNorm; ///< |p|, kept for the exponent given per query
 };
 
 } // namespace orrery

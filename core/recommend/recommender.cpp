@@ -83,11 +83,11 @@ bool fromString(const QString &name, RecommendMethod *method)
 
 struct Recommender::Query {
     const RecommendRequest *request = nullptr;
-    std::vector<qint32> seeds;        ///< known seeds, first occurrence order
-    std::vector<qint32> vectorSeeds;  ///< those with a vector
+    std::vector<qint32> seeds; ///< known seeds, first occurrence order
+    std::vector<qint32> vectorSeeds; ///< those with a vector
     std::vector<qint32> vectorNegatives;
-    std::vector<float> centroid;      ///< unit mean of the seeds' vectors; empty without any
-    std::vector<float> indexQuery;    ///< the centroid in the index's space (raw rows for a stored index)
+    std::vector<float> centroid; ///< unit mean of the seeds' vectors; empty without any
+    std::vector<float> indexQuery; ///< the centroid in the index's space (raw rows for a stored index)
     std::unordered_set<qint32> excluded;
     int n = 0;
     /// Playlist-kNN scores, computed on first use (candidates and scoring share them).
@@ -515,9 +515,10 @@ std::vector<Recommendation> Recommender::finish(std::vector<std::pair<qint32, fl
         // as a share of the best score. Neither the pool nor the scale depends on n below 500, so a
         // short list is the start of a long one.
         // Ranked best first: the candidates with a positive score are a prefix.
-        const size_t positive = size_t(std::partition_point(ranked.begin(), ranked.end(),
-                                                            [](const std::pair<qint32, float> &e) { return e.second > 0; })
-                                       - ranked.begin());
+        const size_t positive = size_t(
+            std::partition_point(ranked.begin(), ranked.end(),
+                                 [](const std::pair<qint32, float> &e) { return e.second > 0; })
+            - ranked.begin());
         const size_t pool = std::min(positive, size_t(std::max(3 * minimumPool, 3 * q.n)));
         const float top = ranked.front().second;
         std::vector<float> maxSim(pool, 0.0f);

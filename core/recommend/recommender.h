@@ -35,12 +35,12 @@ struct Recommendation {
 
 /// What to recommend for.
 struct RecommendRequest {
-    std::vector<qint64> seeds;     ///< item ids; unknown ones are ignored
+    std::vector<qint64> seeds; ///< item ids; unknown ones are ignored
     std::vector<qint64> negatives; ///< "not like these": never proposed, and items near them are damped
     int n = 500;
     bool excludeSeeds = true;
-    int maxPerArtist = 0;  ///< 0: no cap
-    double mmrLambda = 1;  ///< maximal marginal relevance: 1 ranks by relevance only, lower trades it for variety
+    int maxPerArtist = 0; ///< 0: no cap
+    double mmrLambda = 1; ///< maximal marginal relevance: 1 ranks by relevance only, lower trades it for variety
 };
 
 /// Weights of the blend's components (each normalised per query to a maximum of 1).
@@ -57,9 +57,9 @@ struct BlendWeights {
 
 /// Hyper-parameters (defaults chosen on validation playlists, see the README).
 struct RecommenderParams {
-    double tau = 0.3;    ///< attention: seeds less similar than this to a candidate do not vote for it
-    double gamma = 1.0;  ///< attention: w = max(0, cos − τ)^γ
-    int coocWindow = 0;  ///< co-occurrence: pairs at most this far apart in a playlist; 0: the whole playlist
+    double tau = 0.3; ///< attention: seeds less similar than this to a candidate do not vote for it
+    double gamma = 1.0; ///< attention: w = max(0, cos − τ)^γ
+    int coocWindow = 0; ///< co-occurrence: pairs at most this far apart in a playlist; 0: the whole playlist
     double coocBeta = 0.8; ///< co-occurrence: sim(i, j) = c_ij / (pop_i^β · pop_j^(1−β)); 0.5 is the cosine
     int coocNeighbours = 200; ///< co-occurrence neighbours kept per item
     int candidatesPerSeed = 200; ///< index neighbours fetched around each seed (attention, blend)
@@ -147,24 +147,24 @@ private:
                                        const Query &q, const std::unordered_map<qint32, size_t> *position) const;
 
     RecommenderParams m_params;
-    std::vector<qint64> m_ids;                   ///< slot -> item id
-    std::unordered_map<qint64, qint32> m_slots;  ///< item id -> slot
-    std::vector<qint64> m_count;                 ///< slot -> playlists holding it (training)
-    std::vector<qint32> m_byPopularity;          ///< slots with a count, most popular first
-    std::vector<qint32> m_artist;                ///< slot -> artist number, -1 unknown
+    std::vector<qint64> m_ids; ///< slot -> item id
+    std::unordered_map<qint64, qint32> m_slots; ///< item id -> slot
+    std::vector<qint64> m_count; ///< slot -> playlists holding it (training)
+    std::vector<qint32> m_byPopularity; ///< slots with a count, most popular first
+    std::vector<qint32> m_artist; ///< slot -> artist number, -1 unknown
     int m_dim = 0;
-    RowMatrixXf m_vectors;                       ///< unit rows, in the set's row order
-    std::vector<qint32> m_rowOfSlot;             ///< -1 without a vector
+    RowMatrixXf m_vectors; ///< unit rows, in the set's row order
+    std::vector<qint32> m_rowOfSlot; ///< -1 without a vector
     std::vector<qint32> m_slotOfRow;
     std::shared_ptr<const VectorIndex> m_index;
-    bool m_indexOwnRows = false;                 ///< m_index was built here over m_vectors (its item ids are rows)
-    std::vector<float> m_mean;                   ///< unit common direction projected out (zeros without centring)
-    std::vector<float> m_along;                  ///< each row's component along it
-    std::vector<float> m_norms;                  ///< length of each row after projecting it out
-    std::vector<qint64> m_coocOffsets;           ///< CSR over slots
+    bool m_indexOwnRows = false; ///< m_index was built here over m_vectors (its item ids are rows)
+    std::vector<float> m_mean; ///< unit common direction projected out (zeros without centring)
+    std::vector<float> m_along; ///< each row's component along it
+    std::vector<float> m_norms; ///< length of each row after projecting it out
+    std::vector<qint64> m_coocOffsets; ///< CSR over slots
     std::vector<qint32> m_coocSlot;
     std::vector<float> m_coocSim;
-    PlaylistKnn m_playlistKnn;                   ///< over slots
+    PlaylistKnn m_playlistKnn; ///< over slots
 };
 
 /// A recommender over a project: the playlists of dataset `datasetId` (popularity, co-occurrence,

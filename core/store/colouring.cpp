@@ -18,8 +18,8 @@ namespace orrery {
 namespace {
 
 constexpr std::pair<ColourBy, const char *> names[] = {
-    {ColourBy::None, "none"},       {ColourBy::Label, "label"},   {ColourBy::Dataset, "dataset"},
-    {ColourBy::Kind, "kind"},       {ColourBy::Length, "length"}, {ColourBy::Popularity, "popularity"},
+    {ColourBy::None, "none"}, {ColourBy::Label, "label"},   {ColourBy::Dataset, "dataset"},
+    {ColourBy::Kind, "kind"}, {ColourBy::Length, "length"}, {ColourBy::Popularity, "popularity"},
 };
 
 std::unordered_map<qint64, size_t> positions(const std::vector<qint64> &ids)
@@ -40,7 +40,8 @@ void capCategories(PointColours &c, int max)
             ++counts[size_t(v)];
     std::vector<qint32> order(counts.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](qint32 a, qint32 b) { return counts[size_t(a)] > counts[size_t(b)]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](qint32 a, qint32 b) { return counts[size_t(a)] > counts[size_t(b)]; });
     const bool pooled = qsizetype(order.size()) > max;
     const size_t kept = pooled ? size_t(std::max(max - 1, 1)) : order.size();
     std::vector<qint32> remap(counts.size(), qint32(kept));
@@ -113,8 +114,7 @@ PointColours readPointColours(Project &project, const std::vector<qint64> &ids, 
         capCategories(out, maxCategories);
     };
     switch (by) {
-    case ColourBy::None:
-        break;
+    case ColourBy::None: break;
     case ColourBy::Label: {
         // Labels before tags; among tags the commonest in the project first.
         sql::Statement st(project.db(),
@@ -125,8 +125,9 @@ PointColours readPointColours(Project &project, const std::vector<qint64> &ids, 
         break;
     }
     case ColourBy::Dataset: {
-        sql::Statement st(project.db(), "SELECT di.item_id, d.name FROM dataset_item di JOIN dataset d ON d.id = "
-                                        "di.dataset_id ORDER BY di.item_id, d.id");
+        sql::Statement st(project.db(),
+                          "SELECT di.item_id, d.name FROM dataset_item di JOIN dataset d ON d.id = "
+                          "di.dataset_id ORDER BY di.item_id, d.id");
         categorical(st);
         // Sequences belong to their dataset through the sequence table.
         sql::Statement seq(project.db(),

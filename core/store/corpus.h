@@ -15,10 +15,10 @@ class Project;
 /// sequence s holds tokens[offsets[s] .. offsets[s+1]), each a vocabulary index.
 struct Corpus {
     std::vector<qint64> sequenceIds; ///< the item id of each sequence
-    std::vector<qint64> offsets;     ///< size sequences + 1
-    std::vector<qint32> tokens;      ///< vocabulary indices, in order
-    std::vector<qint64> vocab;       ///< vocabulary index -> item id
-    std::vector<qint64> counts;      ///< vocabulary index -> occurrences in the corpus
+    std::vector<qint64> offsets; ///< size sequences + 1
+    std::vector<qint32> tokens; ///< vocabulary indices, in order
+    std::vector<qint64> vocab; ///< vocabulary index -> item id
+    std::vector<qint64> counts; ///< vocabulary index -> occurrences in the corpus
 
     qint64 sequences() const { return qint64(sequenceIds.size()); }
     qint64 length(qint64 s) const { return offsets[size_t(s) + 1] - offsets[size_t(s)]; }

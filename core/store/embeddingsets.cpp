@@ -12,8 +12,7 @@ namespace orrery {
 
 namespace {
 
-template<typename T>
-std::vector<T> fromBlob(std::span<const std::byte> blob)
+template<typename T> std::vector<T> fromBlob(std::span<const std::byte> blob)
 {
     std::vector<T> out(blob.size() / sizeof(T));
     if (!out.empty())
@@ -21,8 +20,7 @@ std::vector<T> fromBlob(std::span<const std::byte> blob)
     return out;
 }
 
-template<typename T>
-void bindVector(sql::Statement &st, int index, const std::vector<T> &v)
+template<typename T> void bindVector(sql::Statement &st, int index, const std::vector<T> &v)
 {
     if (v.empty())
         st.bindNull(index);
@@ -50,15 +48,20 @@ qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace)
         sql::Statement del(project.db(), "DELETE FROM embedding_set WHERE name = ?");
         del.bind(1, set.name).exec();
     }
-    sql::Statement st(project.db(),
-                      "INSERT INTO embedding_set(name, dataset_id, item_kind, method, params, dim, count, ids, vectors, "
-                      "quantized, scales, rotation, stats) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    sql::Statement st(
+        project.db(),
+        "INSERT INTO embedding_set(name, dataset_id, item_kind, method, params, dim, count, ids, vectors, "
+        "quantized, scales, rotation, stats) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     st.bind(1, set.name);
     if (set.datasetId)
         st.bind(2, set.datasetId);
     else
         st.bindNull(2);
-    st.bind(3, qint64(set.kind)).bind(4, set.method).bind(5, json(set.params)).bind(6, qint64(set.dim)).bind(7, set.count());
+    st.bind(3, qint64(set.kind))
+        .bind(4, set.method)
+        .bind(5, json(set.params))
+        .bind(6, qint64(set.dim))
+        .bind(7, set.count());
     bindVector(st, 8, set.ids);
     bindVector(st, 9, set.vectors);
     bindVector(st, 10, set.quantized);
@@ -69,7 +72,8 @@ qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace)
         st.exec();
     } catch (const Error &e) {
         if (e.message().contains(u"UNIQUE"))
-            throw Error(QStringLiteral("an embedding set named \"%1\" already exists; choose another --name").arg(set.name));
+            throw Error(
+                QStringLiteral("an embedding set named \"%1\" already exists; choose another --name").arg(set.name));
         throw;
     }
     set.id = sqlite3_last_insert_rowid(project.db());
@@ -95,8 +99,9 @@ bool deleteEmbeddingSet(Project &project, const QString &name)
 
 EmbeddingSet loadEmbeddingSet(Project &project, const QString &name)
 {
-    sql::Statement st(project.db(), "SELECT id, name, coalesce(dataset_id, 0), item_kind, method, params, dim, ids, vectors, "
-                                    "quantized, scales, rotation, stats FROM embedding_set WHERE name = ?");
+    sql::Statement st(project.db(),
+                      "SELECT id, name, coalesce(dataset_id, 0), item_kind, method, params, dim, ids, vectors, "
+                      "quantized, scales, rotation, stats FROM embedding_set WHERE name = ?");
     st.bind(1, name);
     if (!st.step())
         throw Error(QStringLiteral("no embedding set named \"%1\" (orrery-cli sets lists them)").arg(name));
@@ -128,8 +133,9 @@ std::vector<qint64> loadEmbeddingSetIds(Project &project, const QString &name)
 
 QString trackSetBehind(Project &project, const QString &name)
 {
-    sql::Statement st(project.db(),
-                      "SELECT item_kind, coalesce(json_extract(params, '$.from'), '') FROM embedding_set WHERE name = ?");
+    sql::Statement st(
+        project.db(),
+        "SELECT item_kind, coalesce(json_extract(params, '$.from'), '') FROM embedding_set WHERE name = ?");
     QString set = name;
     for (int hop = 0; hop < 2 && !set.isEmpty(); ++hop) {
         st.bind(1, set);

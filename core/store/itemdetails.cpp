@@ -7,9 +7,10 @@ namespace orrery {
 
 std::optional<ItemDetails> readItemDetails(Project &project, qint64 id)
 {
-    sql::Statement item(project.db(), "SELECT kind, key, coalesce(title, ''), coalesce(artist, ''), "
-                                      "coalesce(album, ''), coalesce(body, ''), coalesce(attrs, '') "
-                                      "FROM item WHERE id = ?");
+    sql::Statement item(project.db(),
+                        "SELECT kind, key, coalesce(title, ''), coalesce(artist, ''), "
+                        "coalesce(album, ''), coalesce(body, ''), coalesce(attrs, '') "
+                        "FROM item WHERE id = ?");
     item.bind(1, id);
     if (!item.step())
         return std::nullopt;
@@ -23,21 +24,24 @@ std::optional<ItemDetails> readItemDetails(Project &project, qint64 id)
     d.body = item.columnText(5);
     d.attrs = item.columnText(6);
 
-    sql::Statement tags(project.db(), "SELECT DISTINCT t.kind, t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id "
-                                      "WHERE it.item_id = ? ORDER BY t.name");
+    sql::Statement tags(project.db(),
+                        "SELECT DISTINCT t.kind, t.name FROM item_tag it JOIN tag t ON t.id = it.tag_id "
+                        "WHERE it.item_id = ? ORDER BY t.name");
     tags.bind(1, id);
     while (tags.step())
         (tags.columnText(0) == u"label" ? d.labels : d.tags).append(tags.columnText(1));
 
-    sql::Statement sets(project.db(), "SELECT d.id, d.name, di.key FROM dataset_item di "
-                                      "JOIN dataset d ON d.id = di.dataset_id WHERE di.item_id = ? ORDER BY d.id");
+    sql::Statement sets(project.db(),
+                        "SELECT d.id, d.name, di.key FROM dataset_item di "
+                        "JOIN dataset d ON d.id = di.dataset_id WHERE di.item_id = ? ORDER BY d.id");
     sets.bind(1, id);
     while (sets.step())
         d.datasets.append({sets.columnInt(0), sets.columnText(1), sets.columnText(2)});
     if (d.datasets.isEmpty()) {
         // A playlist's own item is not a dataset member; its sequence names the dataset.
-        sql::Statement seq(project.db(), "SELECT d.id, d.name FROM sequence s JOIN dataset d ON d.id = s.dataset_id "
-                                         "WHERE s.item_id = ?");
+        sql::Statement seq(project.db(),
+                           "SELECT d.id, d.name FROM sequence s JOIN dataset d ON d.id = s.dataset_id "
+                           "WHERE s.item_id = ?");
         seq.bind(1, id);
         if (seq.step())
             d.datasets.append({seq.columnInt(0), seq.columnText(1), d.key});
@@ -52,8 +56,9 @@ std::optional<ItemDetails> readItemDetails(Project &project, qint64 id)
 
 std::vector<ItemLabel> itemLabelsOf(Project &project, const std::vector<qint64> &ids)
 {
-    sql::Statement st(project.db(), "SELECT kind, coalesce(nullif(title, ''), key), coalesce(artist, ''), key "
-                                    "FROM item WHERE id = ?");
+    sql::Statement st(project.db(),
+                      "SELECT kind, coalesce(nullif(title, ''), key), coalesce(artist, ''), key "
+                      "FROM item WHERE id = ?");
     std::vector<ItemLabel> out;
     out.reserve(ids.size());
     for (const qint64 id : ids) {

@@ -25,7 +25,8 @@ Project::Project(const QString &path) : m_path(path)
 {
     const QByteArray file = path.toUtf8();
     if (sqlite3_open_v2(file.constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
+                        nullptr)
+        != SQLITE_OK) {
         const QString message = m_db ? sql::lastError(m_db) : QStringLiteral("out of memory");
         sqlite3_close(m_db);
         m_db = nullptr;
@@ -45,8 +46,9 @@ Project::Project(const QString &path) : m_path(path)
             throw Error(QStringLiteral("schema version %1 was written by a newer Orrery (this one reads up to %2)")
                             .arg(version)
                             .arg(SchemaVersion));
-        sql::exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY");
+        sql::exec(m_db,
+                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                  "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY");
         migrate();
     } catch (const Error &e) {
         sqlite3_close(m_db);
@@ -70,9 +72,10 @@ void Project::migrate()
     sql::Transaction tx(m_db);
     for (; version < SchemaVersion; ++version)
         sql::exec(m_db, schema::migrations[version]);
-    sql::exec(m_db, QByteArray("PRAGMA application_id=" + QByteArray::number(ApplicationId) + ";PRAGMA user_version="
-                               + QByteArray::number(SchemaVersion))
-                        .constData());
+    sql::exec(m_db,
+              QByteArray("PRAGMA application_id=" + QByteArray::number(ApplicationId)
+                         + ";PRAGMA user_version=" + QByteArray::number(SchemaVersion))
+                  .constData());
     tx.commit();
 }
 
@@ -117,8 +120,9 @@ qint64 Project::datasetId(const QString &name) const
 QList<EmbeddingSetInfo> Project::embeddingSets() const
 {
     QList<EmbeddingSetInfo> out;
-    sql::Statement st(m_db, "SELECT e.id, e.name, coalesce(d.name, ''), e.item_kind, e.method, e.dim, e.count "
-                            "FROM embedding_set e LEFT JOIN dataset d ON d.id = e.dataset_id ORDER BY e.id");
+    sql::Statement st(m_db,
+                      "SELECT e.id, e.name, coalesce(d.name, ''), e.item_kind, e.method, e.dim, e.count "
+                      "FROM embedding_set e LEFT JOIN dataset d ON d.id = e.dataset_id ORDER BY e.id");
     while (st.step()) {
         EmbeddingSetInfo info;
         info.id = st.columnInt(0);
@@ -135,8 +139,9 @@ QList<EmbeddingSetInfo> Project::embeddingSets() const
 
 qint64 Project::itemForKey(const QString &key, qint64 datasetId) const
 {
-    sql::Statement st(m_db, datasetId ? "SELECT item_id FROM dataset_item WHERE key = ? AND dataset_id = ? LIMIT 1"
-                                      : "SELECT item_id FROM dataset_item WHERE key = ? ORDER BY dataset_id LIMIT 1");
+    sql::Statement st(m_db,
+                      datasetId ? "SELECT item_id FROM dataset_item WHERE key = ? AND dataset_id = ? LIMIT 1"
+                                : "SELECT item_id FROM dataset_item WHERE key = ? ORDER BY dataset_id LIMIT 1");
     st.bind(1, key);
     if (datasetId)
         st.bind(2, datasetId);

@@ -18,8 +18,7 @@ namespace orrery {
 ///
 /// One Project is one connection; use it from one thread at a time. A worker
 /// that writes opens its own Project on the same path (WAL lets the GUI read meanwhile).
-class Project final
-{
+class Project final {
 public:
     /// The schema version this build writes; `PRAGMA user_version` holds it.
     static constexpr int SchemaVersion = 1;

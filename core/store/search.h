@@ -12,8 +12,7 @@ class Project;
 /// albums, keys and text; see ItemModel::ftsQuery for turning typed words into one). Playlists
 /// and documents match too. `ranked`: best first (bm25) rather than in the index's order. At most
 /// `limit` ids. Throws Error for a query FTS5 cannot parse.
-std::vector<qint64> searchItems(Project &project, qint64 datasetId, const QString &ftsQuery, qint64 limit,
-                                bool ranked);
+std::vector<qint64> searchItems(Project &project, qint64 datasetId, const QString &ftsQuery, qint64 limit, bool ranked);
 
 /// A tag or label the window can filter by, with the number of items that carry it.
 struct TagChoice {

@@ -1,7 +1,7 @@
 #include "maprenderer.h"
 
-#include "colormap.h"
 #include "base/workerpool.h"
+#include "colormap.h"
 
 #include <QElapsedTimer>
 
