@@ -11,6 +11,8 @@
 
 namespace orrery {
 
+static_assert(std::size(schema::migrations) == Project::SchemaVersion, "one migration per schema version");
+
 namespace {
 constexpr qint64 ApplicationId = 0x4F525259; // "ORRY"
 

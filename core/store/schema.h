@@ -103,6 +103,29 @@ CREATE TABLE bookmark(
     state TEXT NOT NULL,              -- JSON: layout, camera, selection, colouring
     created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
 )sql",
+    // 1 -> 2: clusterings of a set (k-means in its space) or of a layout (density on the map), with
+    // their hierarchy and c-TF-IDF labels.
+    R"sql(
+CREATE TABLE clustering(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    set_id INTEGER NOT NULL REFERENCES embedding_set(id) ON DELETE CASCADE,
+    layout_id INTEGER REFERENCES layout(id) ON DELETE CASCADE, -- density clusterings only
+    method TEXT NOT NULL,             -- kmeans | density
+    params TEXT NOT NULL DEFAULT '{}',
+    stats TEXT NOT NULL DEFAULT '{}',
+    assignment BLOB NOT NULL,         -- int32 finest cluster per row of the set, -1 for noise
+    created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+CREATE TABLE cluster(
+    clustering_id INTEGER NOT NULL REFERENCES clustering(id) ON DELETE CASCADE,
+    cluster INTEGER NOT NULL,
+    level INTEGER NOT NULL,           -- 0 is the finest
+    parent INTEGER NOT NULL,          -- the cluster one level coarser, -1 at the top
+    size INTEGER NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    terms TEXT NOT NULL DEFAULT '[]', -- JSON [[term, score], ...], most distinctive first
+    PRIMARY KEY(clustering_id, cluster)) WITHOUT ROWID;
+)sql",
 };
 
 } // namespace orrery::schema
