@@ -142,7 +142,7 @@ private Q_SLOTS:
         QCOMPARE(scalar(p, "PRAGMA foreign_keys"), 1);
         QCOMPARE(scalar(p, "PRAGMA application_id"), 0x4F525259);
         for (const char *table : {"dataset", "item", "dataset_item", "sequence", "tag", "item_tag", "item_fts",
-                                  "embedding_set", "index_blob", "layout", "bookmark"}) {
+                                  "embedding_set", "index_blob", "layout", "bookmark", "clustering", "cluster"}) {
             sql::Statement st(p.db(), "SELECT count(*) FROM sqlite_schema WHERE name = ?");
             st.bind(1, std::string_view(table));
             QVERIFY(st.step());
@@ -176,6 +176,21 @@ private Q_SLOTS:
         }
         Project p(path);
         QCOMPARE(p.schemaVersion(), Project::SchemaVersion);
+    }
+
+    void migratesAVersionOneFileKeepingItsData()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v1.orrery"));
+        {
+            Project p(path);
+            sql::exec(p.db(), "INSERT INTO dataset(name, kind, format) VALUES('d', 'records', 'json');"
+                              "DROP TABLE cluster; DROP TABLE clustering; PRAGMA user_version=1");
+        }
+        Project p(path);
+        QCOMPARE(p.schemaVersion(), Project::SchemaVersion);
+        QCOMPARE(p.datasets().size(), 1);
+        QCOMPARE(scalar(p, "SELECT count(*) FROM sqlite_schema WHERE name IN ('clustering', 'cluster')"), 2);
     }
 
     void rejectsFilesThatAreNotProjects_data()
