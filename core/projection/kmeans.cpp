@@ -28,7 +28,7 @@ double squaredDistance(const float *a, const float *b, int dim)
     return sum;
 }
 
-/// k-means++ (Arthur & Vassilvitskii 2007) on the rows `sample`: each next centroid drawn with
+/// Greedy k-means++ (Arthur & Vassilvitskii 2007) on the rows `sample`: each next centroid drawn with
 /// probability proportional to its squared distance from the nearest one chosen so far.
 std::vector<float> seedCentroids(const float *data, int dim, const std::vector<qint64> &sample, int k, Random &rng,
                                  JobContext &job)
@@ -52,14 +52,27 @@ std::vector<float> seedCentroids(const float *data, int dim, const std::vector<q
             chosen = sample[size_t(rng.below(s))];
             continue;
         }
-        double target = rng.uniform() * total;
+        // Greedy k-means++ (as scikit-learn): of 2 + ln k candidates, the one that lowers the
+        // potential most, which avoids most of plain k-means++'s split-and-merged seedings.
+        const int candidates = 2 + int(std::log(double(k)));
         size_t pick = s - 1;
-        for (size_t i = 0; i < s; ++i) {
-            target -= nearest[i];
-            if (target < 0) {
-                pick = i;
-                break;
+        double bestPotential = std::numeric_limits<double>::infinity();
+        for (int t = 0; t < candidates; ++t) {
+            double target = rng.uniform() * total;
+            size_t candidate = s - 1;
+            for (size_t i = 0; i < s; ++i) {
+                target -= nearest[i];
+                if (target < 0) {
+                    candidate = i;
+                    break;
+                }
             }
+            double potential = 0;
+            const float *row = data + sample[candidate] * dim;
+            for (size_t i = 0; i < s; ++i)
+                potential += std::min(nearest[i], squaredDistance(data + sample[i] * dim, row, dim));
+            if (potential < bestPotential)
+                bestPotential = potential, pick = candidate;
         }
         chosen = sample[pick];
     }
