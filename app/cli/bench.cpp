@@ -18,6 +18,7 @@ namespace orrery::cli {
 int benchIndex(const QStringList &args); // benchindex.cpp
 int benchMap(const QStringList &args); // benchmap.cpp
 int benchRecommend(const QStringList &args); // benchrecommend.cpp
+int benchCluster(const QStringList &args); // benchcluster.cpp
 
 namespace {
 
@@ -114,12 +115,16 @@ int runBench(const QStringList &args)
         return benchMap(args);
     if (which == u"recommend")
         return benchRecommend(args);
+    if (which == u"cluster")
+        return benchCluster(args);
     if (which.isEmpty() || which == u"--help" || which == u"-h") {
-        out(QStringLiteral("Usage: orrery-cli bench BENCHMARK [options]\n\nBenchmarks (each prints one JSON line):\n"
-                           "  import   import an MPD-schema corpus end to end\n"
-                           "  index    time single-thread queries of a set's stored neighbour index\n"
-                           "  map      time map frames at 1M and 2M points against QPainter::drawPoints\n"
-                           "  recommend  time single-thread recommendation queries on a large synthetic catalogue\n"));
+        out(QStringLiteral(
+            "Usage: orrery-cli bench BENCHMARK [options]\n\nBenchmarks (each prints one JSON line):\n"
+            "  import   import an MPD-schema corpus end to end\n"
+            "  index    time single-thread queries of a set's stored neighbour index\n"
+            "  map      time map frames at 1M and 2M points against QPainter::drawPoints\n"
+            "  recommend  time single-thread recommendation queries on a large synthetic catalogue\n"
+            "  cluster  time k-means (beside faiss), density clusters and c-TF-IDF labels at 1M rows\n"));
         return which.isEmpty() ? Usage : Ok;
     }
     err(QStringLiteral("orrery-cli bench: unknown benchmark '%1'\n").arg(which));

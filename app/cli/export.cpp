@@ -15,6 +15,8 @@ int runExport(const QStringList &args)
             return exportLayout(args);
         else if (arg == u"--playlist" || arg.startsWith(u"--playlist="))
             return exportPlaylist(args);
+        else if (arg == u"--clusters" || arg.startsWith(u"--clusters="))
+            return exportClusters(args);
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("set"), QStringLiteral("Embedding set to export."), QStringLiteral("SET")});

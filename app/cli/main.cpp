@@ -24,6 +24,7 @@ constexpr Verb verbs[] = {
      "write an embedding set (projector TSV, .npy, word2vec) or a playlist (m3u8, xspf, csv, json)"},
     {"compress", runCompress, "add int8 codes and a PCA rotation to a set; report their recall@10"},
     {"project", runProject, "compute a 2D map (PCA, t-SNE, UMAP) of an embedding set and store it as a layout"},
+    {"cluster", runCluster, "cluster a set (k-means) or a layout (density) and label the clusters (c-TF-IDF)"},
     {"index", runIndex, "build and store the neighbour index of a set (HNSW or exact); report its recall@10"},
     {"neighbours", runNeighbours, "print the nearest neighbours of an item, of several items or of typed text"},
     {"recommend", runRecommend, "propose songs that continue some seeds (JSON Lines batches or one list)"},
