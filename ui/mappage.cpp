@@ -90,6 +90,14 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     connect(m_density, &QToolButton::toggled, this,
             [this](bool on) { m_view->setDensityMode(on ? DensityMode::On : DensityMode::Auto); });
     bar->addWidget(m_density);
+    auto *contours = new QToolButton;
+    contours->setText(tr("Contours"));
+    contours->setCheckable(true);
+    contours->setAutoRaise(true);
+    contours->setToolTip(tr("Draw density contours of the points in view (lines around the densest half, "
+                            "and more, of them)"));
+    connect(contours, &QToolButton::toggled, m_view, &ScatterView::setContoursVisible);
+    bar->addWidget(contours);
     m_caption = new QLabel;
     m_caption->setForegroundRole(QPalette::PlaceholderText);
     m_caption->setAlignment(Qt::AlignRight | Qt::AlignVCenter);

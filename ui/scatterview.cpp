@@ -3,6 +3,7 @@
 #include "render/colormap.h"
 
 #include <QFileInfo>
+#include <QHash>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -126,6 +127,11 @@ void ScatterView::clear()
 
 void ScatterView::resetRowState()
 {
+    m_clusterList.clear();
+    m_rowCluster.clear();
+    m_clusterAnchors = {};
+    m_clusterLabels.clear();
+    m_colourLevel = -1;
     m_colours.reset();
     m_flags.reset();
     m_colouring = Colouring::None;
@@ -193,6 +199,7 @@ void ScatterView::adoptPoints(quint64 generation, std::shared_ptr<const MapPoint
         return;
     m_prepareAdopted = generation;
     m_points = std::move(points);
+    rebuildClusterAnchors();
     if (m_fitPending && generation == m_prepareRequested) {
         m_fitPending = false;
         fitToData();
@@ -262,6 +269,7 @@ void ScatterView::setCategories(std::vector<qint32> perPoint, QStringList names)
     m_categoryNames = std::move(names);
     m_colours = std::move(colours);
     m_colouring = Colouring::Categories;
+    m_colourLevel = -1;
     refitIfAutomatic();
     scheduleRender();
 }
@@ -291,6 +299,7 @@ void ScatterView::setValues(std::vector<float> values, QString label)
     m_valueLabel = std::move(label);
     m_colours = std::move(colours);
     m_colouring = Colouring::Values;
+    m_colourLevel = -1;
     refitIfAutomatic();
     scheduleRender();
 }
@@ -300,10 +309,114 @@ void ScatterView::clearColours()
     m_colours.reset();
     m_palette.clear();
     m_colouring = Colouring::None;
+    m_colourLevel = -1;
     m_categoryNames.clear();
     m_categoryCounts.clear();
     refitIfAutomatic();
     scheduleRender();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clusters and contours
+
+void ScatterView::setClusters(const Clustering &clustering, const std::vector<qint64> &setIds)
+{
+    m_clusterList = clustering.clusters;
+    m_rowCluster.assign(size_t(m_count), -1);
+    if (setIds.empty()) {
+        for (size_t r = 0; r < m_rowCluster.size() && r < clustering.assignment.size(); ++r)
+            m_rowCluster[r] = clustering.assignment[r];
+    } else {
+        for (size_t i = 0; i < setIds.size() && i < clustering.assignment.size(); ++i)
+            if (const qint64 row = rowOf(setIds[i]); row >= 0)
+                m_rowCluster[size_t(row)] = clustering.assignment[i];
+    }
+    rebuildClusterAnchors();
+    if (m_colourLevel >= 0)
+        colourByClusters(m_colourLevel);
+    update();
+}
+
+void ScatterView::clearClusters()
+{
+    m_clusterList.clear();
+    m_rowCluster.clear();
+    m_clusterAnchors = {};
+    m_clusterLabels.clear();
+    if (m_colourLevel >= 0)
+        clearColours();
+    update();
+}
+
+void ScatterView::rebuildClusterAnchors()
+{
+    if (m_rowCluster.empty() || !m_points || m_points->count() != qint64(m_rowCluster.size())) {
+        m_clusterAnchors = {};
+        return;
+    }
+    m_clusterAnchors = ClusterAnchors(m_clusterList, m_rowCluster, *m_points);
+}
+
+void ScatterView::setClusterLabelsVisible(bool visible)
+{
+    m_clusterLabelsVisible = visible;
+    update();
+}
+
+void ScatterView::colourByClusters(int level)
+{
+    if (m_rowCluster.empty() || m_clusterList.isEmpty())
+        return;
+    qint32 top = 0;
+    for (const Cluster &c : m_clusterList)
+        top = std::max(top, c.level);
+    level = std::clamp(level, 0, int(top));
+    // Categories: the clusters of that level in the clustering's order; rows map up from their finest cluster.
+    QHash<qint32, qsizetype> index;
+    for (qsizetype i = 0; i < m_clusterList.size(); ++i)
+        index.insert(m_clusterList[i].id, i);
+    QHash<qint32, qint32> category;
+    QStringList names;
+    for (const Cluster &c : m_clusterList) {
+        if (c.level != level)
+            continue;
+        category.insert(c.id, qint32(names.size()));
+        names.append(c.label.isEmpty() ? QString::number(c.id) : c.label);
+    }
+    QHash<qint32, qint32> ofFinest; // finest id → category
+    std::vector<qint32> perRow(m_rowCluster.size(), -1);
+    for (size_t r = 0; r < perRow.size(); ++r) {
+        const qint32 id = m_rowCluster[r];
+        if (id < 0)
+            continue;
+        auto known = ofFinest.constFind(id);
+        if (known == ofFinest.constEnd()) {
+            qint32 c = id, found = -1;
+            for (int guard = 0; guard < 64 && c >= 0; ++guard) {
+                if (const auto hit = category.constFind(c); hit != category.constEnd()) {
+                    found = *hit;
+                    break;
+                }
+                const auto at = index.constFind(c);
+                c = at == index.constEnd() ? -1 : m_clusterList[*at].parent;
+            }
+            known = ofFinest.insert(id, found);
+        }
+        perRow[r] = *known;
+    }
+    setCategories(std::move(perRow), std::move(names));
+    m_colourLevel = level;
+}
+
+void ScatterView::setContoursVisible(bool visible)
+{
+    if (visible == m_contoursVisible)
+        return;
+    m_contoursVisible = visible;
+    if (!visible)
+        m_frameContours.reset();
+    scheduleRender();
+    update();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -630,6 +743,7 @@ void ScatterView::renderNow()
     job.input = renderInput();
     job.params = renderParams(view(), devicePixelRatioF());
     job.cancel = std::make_shared<std::atomic<bool>>(false);
+    job.contours = m_contoursVisible;
     if (!m_staleSince.isValid())
         m_staleSince.start();
     if (m_rendering) {
@@ -647,19 +761,24 @@ void ScatterView::launchRender(RenderJob job)
 {
     m_rendering = true;
     m_renderCancel = job.cancel;
-    m_workers.start([this, renderer = m_renderer, job = std::move(job)] {
+    m_workers.start([this, renderer = m_renderer, cache = m_contourCache, job = std::move(job)] {
         FrameInfo info;
         QImage image = renderer->render(job.input, job.params, &info, job.cancel.get());
+        std::shared_ptr<const ContourSet> contours;
+        if (job.contours && !image.isNull())
+            contours = cache->get(job.input.points, job.params.view, {}, job.cancel.get());
         QMetaObject::invokeMethod(
             this,
-            [this, generation = job.generation, image = std::move(image), info, v = job.params.view]() mutable {
-                frameDone(generation, std::move(image), info, v);
+            [this, generation = job.generation, image = std::move(image), info, v = job.params.view,
+             contours = std::move(contours)]() mutable {
+                frameDone(generation, std::move(image), info, v, std::move(contours));
             },
             Qt::QueuedConnection);
     });
 }
 
-void ScatterView::frameDone(quint64 generation, QImage image, FrameInfo info, MapView v)
+void ScatterView::frameDone(quint64 generation, QImage image, FrameInfo info, MapView v,
+                            std::shared_ptr<const ContourSet> contours)
 {
     m_rendering = false;
     const bool latest = generation == m_requested;
@@ -669,6 +788,7 @@ void ScatterView::frameDone(quint64 generation, QImage image, FrameInfo info, Ma
         m_frameView = v;
         m_frameGeneration = generation;
         m_frameInfo = info;
+        m_frameContours = m_contoursVisible ? std::move(contours) : nullptr;
         if (latest)
             m_staleSince.invalidate();
         else
@@ -704,6 +824,9 @@ void ScatterView::paintEvent(QPaintEvent *)
         p.save();
         p.setTransform(QTransform(r, 0, 0, r, dx, dy));
         p.drawImage(QPointF(0, 0), m_frame);
+        if (m_frameContours && m_contoursVisible) {
+            paintContours(p, *m_frameContours, palette().color(QPalette::Text), background);
+        }
         p.restore();
     }
     paintOverlays(p, v, QRectF(rect()), m_frameInfo, true);
@@ -922,11 +1045,37 @@ void ScatterView::paintOverlays(QPainter &p, const MapView &v, const QRectF &are
         std::vector<QRectF> obstacles;
         if (!legend.isNull())
             obstacles.push_back(legend.adjusted(-4, -4, 4, 4));
-        m_labelRects = placeLabels(requests, area.adjusted(2, 2, -2, -2), 10, obstacles);
-        for (size_t i = 0; i < requests.size(); ++i) {
-            const QRectF &box = m_labelRects[i];
+        // Cluster labels go through the same placer after the point labels, so neither overlaps
+        // the other; crowded ones of either kind move out on a leader line.
+        m_clusterLabels.clear();
+        if (m_clusterLabelsVisible && !m_clusterAnchors.isEmpty())
+            m_clusterLabels = clusterLabelRequests(m_clusterAnchors, v, font());
+        const size_t pointLabels = requests.size();
+        for (const LabelRequest &q : labelRequests(m_clusterLabels))
+            requests.push_back(q);
+        const std::vector<LabelPlacement> placed = placeLabelsWithLeaders(requests, area.adjusted(2, 2, -2, -2), 10,
+                                                                          obstacles);
+        for (size_t i = 0; i < m_clusterLabels.size(); ++i)
+            m_clusterLabels[i].place = placed[pointLabels + i];
+        std::erase_if(m_clusterLabels, [](const ClusterLabel &l) { return l.place.rect.isNull(); });
+        const QColor base = pal.color(QPalette::Base);
+        for (const ClusterLabel &l : m_clusterLabels)
+            paintClusterLabel(p, l, text, base);
+        m_labelRects.assign(pointLabels, QRectF());
+        m_leaderRects.clear();
+        for (size_t i = 0; i < pointLabels; ++i) {
+            const QRectF &box = placed[i].rect;
+            m_labelRects[i] = box;
             if (box.isNull())
                 continue;
+            if (placed[i].leader) {
+                m_leaderRects.push_back(box);
+                const QLineF leader = leaderLine(requests[i].anchor, box);
+                p.setPen(QPen(withAlpha(base, 160), 3));
+                p.drawLine(leader);
+                p.setPen(QPen(withAlpha(text, 200), 1));
+                p.drawLine(leader);
+            }
             p.setPen(QPen(withAlpha(text, 90), 1));
             p.setBrush(withAlpha(pal.color(QPalette::Base), 225));
             p.drawRoundedRect(box, 4, 4);
@@ -1149,6 +1298,9 @@ QImage ScatterView::renderToImage(QSize size)
     FrameInfo info;
     QImage image = renderer.render(renderInput(), renderParams(v, 1.0), &info);
     QPainter p(&image);
+    if (m_contoursVisible && m_points)
+        paintContours(p, computeContours(*m_points, v), palette().color(QPalette::Text),
+                      palette().color(QPalette::Base));
     paintOverlays(p, v, QRectF(QPointF(0, 0), QSizeF(size)), info, false);
     return image;
 }
@@ -1194,6 +1346,9 @@ bool ScatterView::saveSvg(const QString &path, qint64 maxVectorPoints)
             p.drawEllipse(v.toScreen(m_points->position(r)), rr, rr);
         }
     }
+    if (m_contoursVisible && m_points)
+        paintContours(p, computeContours(*m_points, v), palette().color(QPalette::Text),
+                      QColor::fromRgb(params.background));
     paintOverlays(p, v, area, info, false);
     if (!p.end())
         return false;

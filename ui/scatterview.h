@@ -1,5 +1,9 @@
 #pragma once
 
+#include "base/clustering.h"
+#include "render/clusterlabels.h"
+#include "render/contours.h"
+#include "render/labelplacer.h"
 #include "render/maprenderer.h"
 
 #include <QElapsedTimer>
@@ -14,12 +18,6 @@
 #include <vector>
 
 namespace orrery::ui {
-
-/// A label to place: its anchor point and its box size, in pixels.
-struct LabelRequest {
-    QPointF anchor;
-    QSizeF size;
-};
 
 /// Places labels greedily in request order (earlier ones win): each at the first of eight
 /// positions around its anchor (right, left, above, below, then the diagonals), `gap` pixels off,
@@ -78,8 +76,41 @@ public:
     void setValues(std::vector<float> values, QString label);
     void clearColours();
     Colouring colouring() const { return m_colouring; }
+    /// The categories' names (the legend's), in category order.
+    const QStringList &categoryNames() const { return m_categoryNames; }
     /// The colour category `index` is drawn in.
     static QRgb categoryColour(qint32 index);
+
+    // --- Clusters -----------------------------------------------------------------------------
+    /// A clustering of the rows' embedding set: its labels are drawn at every zoom (the coarse
+    /// level zoomed out, finer ones as a cluster fills more of the view). `setIds` are the item ids
+    /// of the set's rows in the order of `clustering.assignment`, mapped to this map's rows through
+    /// ids(); empty when the assignment is per row of this map. Anchors follow new positions; new
+    /// rows (other ids) drop the clustering.
+    void setClusters(const Clustering &clustering, const std::vector<qint64> &setIds = {});
+    void clearClusters();
+    bool hasClusters() const { return !m_clusterAnchors.isEmpty(); }
+    /// The finest cluster id of each row (-1: none), after mapping through ids.
+    const std::vector<qint32> &rowClusters() const { return m_rowCluster; }
+    const ClusterAnchors &clusterAnchors() const { return m_clusterAnchors; }
+    void setClusterLabelsVisible(bool visible);
+    bool clusterLabelsVisible() const { return m_clusterLabelsVisible; }
+    /// Colours rows by their cluster at `level` (0: the finest, clamped to the clustering's levels),
+    /// with the clusters' labels as the legend's names (Colouring::Categories; colourLevel() tells).
+    void colourByClusters(int level = 0);
+    /// The level colourByClusters() colours by, -1 when the colours are something else.
+    int colourLevel() const { return m_colourLevel; }
+    /// The cluster labels the last paint placed (logical pixels).
+    const std::vector<ClusterLabel> &clusterLabels() const { return m_clusterLabels; }
+    /// Where the last paint put the point labels that needed a leader line (a subset of labelRects()).
+    const std::vector<QRectF> &leaderLabelRects() const { return m_leaderRects; }
+
+    // --- Contours -----------------------------------------------------------------------------
+    /// Density contours of the points in view, computed with each frame on the render thread.
+    void setContoursVisible(bool visible);
+    bool contoursVisible() const { return m_contoursVisible; }
+    /// The contours of the frame on screen (null when off or not yet computed).
+    const std::shared_ptr<const ContourSet> &contours() const { return m_frameContours; }
 
     // --- Appearance ---------------------------------------------------------------------------
     /// Disc diameter in logical pixels; 0 picks one from the number of points (the default).
@@ -193,6 +224,7 @@ private:
         RenderInput input;
         RenderParams params;
         std::shared_ptr<std::atomic<bool>> cancel;
+        bool contours = false;
     };
     enum class Drag { None, Pending, Pan, Box, Lasso };
     enum class SelectOp { Replace, Add, Toggle };
@@ -206,7 +238,9 @@ private:
     RenderParams renderParams(const MapView &view, double dpr) const;
     RenderInput renderInput() const;
     void launchRender(RenderJob job);
-    void frameDone(quint64 generation, QImage image, FrameInfo info, MapView view);
+    void frameDone(quint64 generation, QImage image, FrameInfo info, MapView view,
+                   std::shared_ptr<const ContourSet> contours);
+    void rebuildClusterAnchors();
     std::vector<quint8> &flagsForWrite();
     void setFlagBits(const std::vector<qint64> &oldRows, const std::vector<qint64> &newRows, quint8 bit);
     std::vector<qint64> validRows(std::vector<qint64> rows) const;
@@ -246,6 +280,18 @@ private:
     bool m_dimmed = false;
     TextProvider m_labels, m_captions;
     std::vector<QRectF> m_labelRects;
+    std::vector<QRectF> m_leaderRects;
+
+    // Clusters and contours
+    QList<Cluster> m_clusterList;
+    std::vector<qint32> m_rowCluster;
+    ClusterAnchors m_clusterAnchors;
+    bool m_clusterLabelsVisible = true;
+    int m_colourLevel = -1;
+    std::vector<ClusterLabel> m_clusterLabels;
+    bool m_contoursVisible = false;
+    std::shared_ptr<ContourCache> m_contourCache = std::make_shared<ContourCache>();
+    std::shared_ptr<const ContourSet> m_frameContours;
 
     // Appearance and view
     double m_pointSize = 0;

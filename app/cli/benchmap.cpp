@@ -1,14 +1,21 @@
 // `orrery-cli bench map`: frame times of the map's raster splatter at 1M and 2M points, against a
-// plain QPainter::drawPoints render of the same points in the same process. Needs only QImage,
-// so it runs under the CLI's QCoreApplication without a display. Dispatched from bench.cpp.
+// plain QPainter::drawPoints render of the same points in the same process, and the overlays' cost:
+// cluster labels (two levels, placed with leaders) and density contours, alone and together. Needs
+// only QImage and fonts; main.cpp gives this verb a QGuiApplication on the offscreen platform.
+// Dispatched from bench.cpp.
 #include "common.h"
 
+#include "base/clustering.h"
 #include "base/workerpool.h"
+#include "render/clusterlabels.h"
 #include "render/colormap.h"
+#include "render/contours.h"
 #include "render/maprenderer.h"
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFont>
+#include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -50,6 +57,36 @@ void makePoints(qint64 n, quint32 seed, std::vector<double> &xy, std::vector<qui
         xy[size_t(2 * i + 1)] = 9 * std::sin(angle) + spread * 0.7 * normal(rng);
         colour[size_t(i)] = quint16(k + 1);
     }
+}
+
+// Two levels over makePoints' clusters: each cluster (coarse, ids 100 + k) split into four fine
+// ones by the quadrant around its centre (ids 4k + q); the haze is noise.
+orrery::Clustering makeClustering(const std::vector<double> &xy, const std::vector<quint16> &colour)
+{
+    orrery::Clustering c;
+    c.name = QStringLiteral("bench");
+    c.method = QStringLiteral("kmeans");
+    static const char *const quadrants[] = {"north-east", "north-west", "south-west", "south-east"};
+    for (int k = 0; k < clusters; ++k) {
+        c.clusters.append({100 + k, 1, -1, 0, QStringLiteral("region %1 of the map").arg(k + 1), {}});
+        for (int q = 0; q < 4; ++q)
+            c.clusters.append({4 * k + q,
+                               0,
+                               100 + k,
+                               0,
+                               QStringLiteral("%1 %2").arg(k + 1).arg(QLatin1StringView(quadrants[q])),
+                               {}});
+    }
+    c.assignment.assign(colour.size(), -1);
+    for (size_t i = 0; i < colour.size(); ++i) {
+        if (colour[i] == 0)
+            continue;
+        const int k = colour[i] - 1;
+        const double angle = 2 * M_PI * k / clusters;
+        const bool east = xy[2 * i] >= 9 * std::cos(angle), north = xy[2 * i + 1] >= 9 * std::sin(angle);
+        c.assignment[i] = 4 * k + (north ? (east ? 0 : 1) : (east ? 3 : 2));
+    }
+    return c;
 }
 
 // Process CPU time (all threads), to tell the work from waiting on a machine shared with others.
@@ -247,6 +284,66 @@ int benchMap(const QStringList &args)
             }
             return summarise(ms, cpu);
         };
+        // Overlays on the auto frames: cluster labels laid out and painted, contours computed and
+        // painted (a new view each frame, so nothing is cached), and both on top of the points.
+        QJsonObject overlays;
+        if (qobject_cast<QGuiApplication *>(QCoreApplication::instance())) {
+            const orrery::Clustering clustering = makeClustering(xy, *colours);
+            clock.restart();
+            const ui::ClusterAnchors anchors(clustering.clusters, clustering.assignment, *points);
+            const double anchorsMs = double(clock.nsecsElapsed()) / 1e6;
+            const QFont font;
+            params.pointSize = defaultSize;
+            params.density = DensityMode::Auto;
+            std::vector<double> renderMs, labelMs, contourMs, totalMs, totalCpu, labelCount, leaders;
+            for (int i = 0; i < frames; ++i) {
+                // Every other frame zoomed in 3x on a cluster, where the finer level is labelled.
+                params.view = frameView(fit, i);
+                if (i % 2) {
+                    params.view.scale *= 3;
+                    params.view.centre = QPointF(9, 0.3 * (i % 4));
+                }
+                const double cpu0 = cpuMs();
+                QElapsedTimer total;
+                total.start();
+                QImage image = renderer.render(input, params);
+                renderMs.push_back(double(total.nsecsElapsed()) / 1e6);
+                QPainter painter(&image);
+                clock.restart();
+                const ui::ContourSet set = ui::computeContours(*points, params.view);
+                ui::paintContours(painter, set, Qt::white, QColor::fromRgb(params.background));
+                contourMs.push_back(double(clock.nsecsElapsed()) / 1e6);
+                clock.restart();
+                const QRectF area(QPointF(0, 0), QSizeF(width, height));
+                const std::vector<ui::ClusterLabel> labels = ui::layoutClusterLabels(
+                    anchors, params.view, font, area.adjusted(2, 2, -2, -2), {QRectF(width - 200, 0, 200, 160)});
+                for (const ui::ClusterLabel &l : labels)
+                    ui::paintClusterLabel(painter, l, Qt::white, QColor::fromRgb(params.background));
+                labelMs.push_back(double(clock.nsecsElapsed()) / 1e6);
+                painter.end();
+                totalMs.push_back(double(total.nsecsElapsed()) / 1e6);
+                totalCpu.push_back(cpuMs() - cpu0);
+                labelCount.push_back(double(labels.size()));
+                leaders.push_back(double(std::count_if(labels.begin(), labels.end(),
+                                                       [](const ui::ClusterLabel &l) { return l.place.leader; })));
+            }
+            const double frame = median(renderMs);
+            const QJsonObject withBoth = summarise(totalMs, totalCpu);
+            const QJsonObject contoursOnly = summarise(contourMs, contourMs);
+            overlays = {
+                {QStringLiteral("anchors_ms"), std::round(anchorsMs * 10) / 10},
+                {QStringLiteral("labels"), summarise(labelMs, labelMs)},
+                {QStringLiteral("labels_median_count"), median(labelCount)},
+                {QStringLiteral("leaders_median_count"), median(leaders)},
+                {QStringLiteral("contours"), contoursOnly},
+                {QStringLiteral("frame_with_labels_and_contours"), withBoth},
+                {QStringLiteral("frame_without_median_ms"), std::round(frame * 100) / 100},
+                {QStringLiteral("within_budget"),
+                 withBoth.value(QStringLiteral("median_ms")).toDouble() <= frame + 100
+                     && contoursOnly.value(QStringLiteral("median_ms")).toDouble() < 100},
+            };
+        }
+
         QJsonObject reference;
         reference.insert(QStringLiteral("points_1px"), timeReference(1.0, frames));
         QJsonObject wide = timeReference(3.0, std::max(3, frames / 10));
@@ -267,6 +364,7 @@ int benchMap(const QStringList &args)
             {QStringLiteral("attributes_ms"), std::round(attributesMs * 10) / 10},
             {QStringLiteral("orrery"), orrery},
             {QStringLiteral("qpainter"), reference},
+            {QStringLiteral("overlays"), overlays},
             {QStringLiteral("speedup_1px_median"), std::round(theirs / std::max(1e-9, ours) * 10) / 10},
             {QStringLiteral("load_before"), loadBefore},
             {QStringLiteral("load_after"), loadAverage()}};

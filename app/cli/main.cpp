@@ -1,8 +1,10 @@
 #include "verbs.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <cstdio>
+#include <memory>
 
 using namespace orrery::cli;
 
@@ -47,7 +49,12 @@ void usage(FILE *to)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // `bench map` measures and draws label text, which needs fonts: a GUI application, offscreen.
+    const bool fonts = argc > 2 && qstrcmp(argv[1], "bench") == 0 && qstrcmp(argv[2], "map") == 0;
+    if (fonts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> app = fonts ? std::make_unique<QGuiApplication>(argc, argv)
+                                                        : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("orrery-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ORRERY_VERSION));
     const QStringList args = QCoreApplication::arguments();

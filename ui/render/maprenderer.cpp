@@ -427,6 +427,11 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
     const double *xy = pts.sortedXy();
     const quint32 *attr = m_attr.data();
     std::vector<std::vector<quint32>> top(static_cast<size_t>(stripCount));
+    std::vector<qint64> inStrip(static_cast<size_t>(stripCount), 0); // points whose centre is in the strip
+    const auto tally = [&] {
+        for (const qint64 k : inStrip)
+            local.inView += k;
+    };
 
     // Calls fn(sorted position) for every point in the cells that can touch rows [y0, y1).
     const auto forStripPoints = [&](int y0, int y1, auto &&fn) {
@@ -447,6 +452,7 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
             const double px = hw + (xy[2 * size_t(i)] - cx) * s, py = hh - (xy[2 * size_t(i) + 1] - cy) * s;
             if (px < -pad || px > W + pad || py < y0 - pad || py > y1 + pad)
                 continue;
+            inStrip[size_t(k)] += py >= y0 && py < y1 && px >= 0 && px < W;
             const quint32 flags = attr[i] >> 16, c = std::min(attr[i] & 0xffffu, colours - 1);
             topRing.splat(bits, stride, W, px, py,
                           (flags & Selected) ? params.selectedRing | 0xff000000u : params.highlightRing | 0xff000000u,
@@ -471,8 +477,10 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
                 const double px = hw + (xy[2 * size_t(i)] - cx) * s, py = hh - (xy[2 * size_t(i) + 1] - cy) * s;
                 const quint32 c = std::min(a & 0xffffu, colours - 1);
                 const quint32 src = ((a >> 16) & Dimmed) ? dimmed[c] : normal[c];
+                const bool inside = py >= y0 && py < y1 && px >= 0 && px < W;
+                inStrip[size_t(k)] += inside;
                 if (onePixel) {
-                    if (py >= y0 && py < y1 && px >= 0 && px < W)
+                    if (inside)
                         blendOver(bits[qsizetype(py) * stride + qsizetype(px)], src);
                 } else if (px > -pad && px < W + pad && py > y0 - pad && py < y1 + pad) {
                     const int left = disc.origin(px), top = disc.origin(py);
@@ -493,6 +501,7 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
         });
         if (cancelled())
             return {};
+        tally();
         finish();
         return image;
     }
@@ -521,6 +530,7 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
             const double px = hw + (xy[2 * size_t(i)] - cx) * s, py = hh - (xy[2 * size_t(i) + 1] - cy) * s;
             if (!(py >= y0 && py < y1 && px >= 0 && px < W))
                 return;
+            ++inStrip[size_t(k)];
             const bool dim = (a >> 16) & Dimmed;
             const float w = dim ? dimmedShare : 1.0f;
             float *pixel = grid + (qsizetype(py) * W + qsizetype(px)) * channels;
@@ -629,6 +639,7 @@ QImage MapRenderer::render(const RenderInput &input, const RenderParams &params,
     });
     if (cancelled())
         return {};
+    tally();
     finish();
     return image;
 }

@@ -132,6 +132,7 @@ struct FrameInfo {
     bool density = false; ///< drawn as a density map
     double maxDensity = 0; ///< most points in one device pixel (density mode; dimmed ones count a quarter)
     qint64 visible = 0; ///< points in the cells in view
+    qint64 inView = 0; ///< points whose position falls inside the frame (exactly those in view().dataRect())
     double milliseconds = 0;
 };
 
