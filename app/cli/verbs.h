@@ -24,6 +24,7 @@ int exportLayout(const QStringList &args); ///< layoutexport.cpp: `export --proj
 int runRecommend(const QStringList &args); ///< recommend.cpp
 int runEvaluate(const QStringList &args); ///< evaluate.cpp
 int exportPlaylist(const QStringList &args); ///< playlistexport.cpp: `export --playlist`
+int runAgreement(const QStringList &args); ///< agreement.cpp
 
 /// Prints to stdout / stderr in UTF-8.
 void out(const QString &text);
