@@ -139,6 +139,8 @@ private slots:
         QTest::mouseClick(left, Qt::LeftButton, {}, at);
         QTRY_COMPARE_WITH_TIMEOUT(left->selection().size(), size_t(1), 2000);
         QCOMPARE(right->selection(), (std::vector<qint64> {right->rowOf(left->idOf(left->selection().front()))}));
+        QCOMPARE(left->currentRow(), left->selection().front());
+        QCOMPARE(right->idOf(right->currentRow()), left->idOf(left->currentRow()));
 
         // Agreement colouring: the same vectors in another order keep every neighbourhood.
         QSignalSpy ready(&page, &ComparePage::agreementReady);
@@ -188,26 +190,27 @@ private slots:
         session.setDataset(session.project()->datasetId(QStringLiteral("src")));
         session.setSet(QStringLiteral("src"));
         QSignalSpy answered(&dock, &ui::NeighboursDock::answered);
-        dock.setK(30);
+        dock.setK(80); // more than the song's cluster of 50 holds
         dock.setThreshold(-1);
         dock.setQuery(QStringLiteral("song-5"));
         QTRY_VERIFY_WITH_TIMEOUT(!answered.isEmpty() && !dock.isBusy(), 20000);
         QCOMPARE(dock.queryItem(), m_ids[5]);
-        QCOMPARE(dock.fetchedCount(), 30);
-        QCOMPARE(dock.model()->rowCount(), 30);
+        QCOMPARE(dock.fetchedCount(), 80);
+        QCOMPARE(dock.model()->rowCount(), 80);
         // Its cluster (every 8th song) comes first, and the map joins them to the query.
         const qint64 first = dock.model()->data(dock.model()->index(0, 0), ui::ItemListModel::IdRole).toLongLong();
         QCOMPARE((std::find(m_ids.begin(), m_ids.end(), first) - m_ids.begin()) % 8, 5);
-        QCOMPARE(qint64(map.view()->neighbours().size()), qint64(30));
+        QCOMPARE(qint64(map.view()->neighbours().size()), qint64(80));
 
         // Raising the threshold shows fewer, never more; the map follows the list.
         int last = dock.model()->rowCount();
         int fewer = 0;
-        for (const double t : {0.0, 0.3, 0.6, 0.9}) {
+        for (const double t : {-0.2, 0.0, 0.3, 0.6, 0.8, 0.9}) {
             dock.setThreshold(t);
             const int shown = dock.model()->rowCount();
             QVERIFY2(shown <= last, qPrintable(QStringLiteral("%1 at %2 after %3").arg(shown).arg(t).arg(last)));
             fewer += shown < last;
+            qInfo("threshold %.1f: %d shown", t, shown);
             last = shown;
             QCOMPARE(qint64(map.view()->neighbours().size()), qint64(shown));
             for (int r = 0; r < shown; ++r)
