@@ -2,6 +2,7 @@
 
 #include "itemlistmodel.h"
 
+#include "index/similarity.h"
 #include "index/vectorindex.h"
 #include "store/project.h"
 
@@ -48,8 +49,12 @@ Inspector::Inspector(QWidget *parent)
     m_fields->setFrameShape(QFrame::NoFrame);
     m_fields->viewport()->setAutoFillBackground(false);
 
+    // The centred cosine, as `orrery-cli neighbours` prints it: raw cosines of vectors that share
+    // one strong direction (SGNS songs) are all near 1 and say little.
     m_neighbours->setScoreTitle(tr("Similarity"));
     m_neighbourView = makeList(m_neighbours);
+    m_neighbourView->setToolTip(tr("Similarity: the cosine after removing the direction every vector of the set "
+                                   "shares (0 is as alike as two items picked at random, 1 the same direction)"));
     m_k->setRange(1, 200);
     m_k->setValue(10);
     m_k->setPrefix(tr("k = "));
@@ -124,6 +129,7 @@ void Inspector::setProject(Project *project)
 {
     m_project = project;
     m_index.reset();
+    m_scale.reset();
     m_setName.clear();
     m_indexPending = false;
     showItem(0);
@@ -131,6 +137,8 @@ void Inspector::setProject(Project *project)
 
 void Inspector::setIndex(std::shared_ptr<const VectorIndex> index, const QString &setName, bool pending)
 {
+    if (index != m_index)
+        m_scale = index ? std::make_shared<const SimilarityScale>(SimilarityScale::of(*index)) : nullptr;
     m_index = std::move(index);
     m_setName = setName;
     m_indexPending = pending;
@@ -242,11 +250,13 @@ void Inspector::refreshNeighbours()
     } else {
         try {
             const std::vector<Neighbour> found = m_index->ofItem(m_itemId, m_k->value());
+            const std::vector<ReadableSimilarity> readable = m_scale->apply(
+                *m_index, m_index->vector(m_index->rowOf(m_itemId)), found);
             std::vector<qint64> neighbourIds;
             std::vector<double> similarity;
-            for (const Neighbour &n : found) {
-                neighbourIds.push_back(n.itemId);
-                similarity.push_back(n.similarity);
+            for (size_t i = 0; i < found.size(); ++i) {
+                neighbourIds.push_back(found[i].itemId);
+                similarity.push_back(readable[i].centred);
             }
             m_neighbours->setItems(*m_project, neighbourIds, similarity);
             ids = m_neighbours->ids();

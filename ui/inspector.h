@@ -13,6 +13,7 @@ class QTreeView;
 
 namespace orrery {
 class Project;
+class SimilarityScale;
 class VectorIndex;
 } // namespace orrery
 
@@ -62,6 +63,7 @@ private:
 
     Project *m_project = nullptr;
     std::shared_ptr<const VectorIndex> m_index;
+    std::shared_ptr<const SimilarityScale> m_scale; ///< of m_index, computed once when it is set
     QString m_setName;
     bool m_indexPending = false;
     qint64 m_itemId = 0;

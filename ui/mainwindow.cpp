@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "comparepage.h"
 #include "datasetdock.h"
 #include "datasetmodel.h"
 #include "inspector.h"
@@ -11,6 +12,7 @@
 #include "jobspanel.h"
 #include "mapcontroller.h"
 #include "mappage.h"
+#include "neighboursdock.h"
 #include "problemsdock.h"
 #include "projectsession.h"
 #include "recommenddock.h"
@@ -109,7 +111,14 @@ void MainWindow::createCentre()
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_map, tr("Map"));
     m_tabs->addTab(m_items, tr("Items"));
+    m_tabs->addTab(new ComparePage(m_session), tr("Compare"));
     setCentralWidget(m_tabs);
+    // The query dock marks the map, so it comes after it (beside the inspector and recommendations).
+    auto *neighbours = new NeighboursDock(m_session, m_map, this);
+    addDockWidget(Qt::RightDockWidgetArea, neighbours);
+    tabifyDockWidget(m_recommendDock, neighbours);
+    m_inspectorDock->raise();
+    connect(neighbours, &NeighboursDock::itemActivated, m_session, &ProjectSession::setCurrentItem);
 
     m_counts = new QLabel;
     statusBar()->addWidget(m_counts, 1);

@@ -31,6 +31,7 @@ constexpr Verb verbs[] = {
     {"neighbours", runNeighbours, "print the nearest neighbours of an item, of several items or of typed text"},
     {"recommend", runRecommend, "propose songs that continue some seeds (JSON Lines batches or one list)"},
     {"evaluate", runEvaluate, "measure the recommenders on held-out playlists (RecSys Challenge 2018 metrics)"},
+    {"agreement", runAgreement, "compare two sets or layouts of the same items by their shared nearest neighbours"},
     {"probe", runProbe, "compare pooling methods with linear probes and neighbour agreement"},
     {"synth", runSynth, "write a synthetic corpus in the Spotify MPD schema"},
     {"bench", runBench, "run a benchmark and print JSON"},

@@ -1,15 +1,21 @@
 #include "common.h"
 
+#include "index/similarity.h"
 #include "index/vectorindex.h"
 #include "store/corpus.h"
 #include "store/embeddingsets.h"
 #include "store/items.h"
 #include "store/project.h"
 
+#include "base/random.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
 
 namespace orrery::cli {
 
@@ -20,6 +26,56 @@ qint64 itemOfKey(const Project &project, const QString &key, qint64 datasetId)
 {
     qint64 id = datasetId ? project.itemForKey(key, datasetId) : 0;
     return id ? id : project.itemForKey(key);
+}
+
+/// The `--similarity-stats` line: quantiles of raw and centred cosines, neighbours against random pairs.
+QString similarityStats(const VectorIndex &index, int k)
+{
+    const SimilarityScale scale = SimilarityScale::of(index);
+    const qint64 n = index.count();
+    const qint64 sampled = std::min<qint64>(n, 2000);
+    std::vector<float> rawNear, centredNear, rawRandom, centredRandom;
+    for (qint64 i = 0; i < sampled; ++i) {
+        const qint64 row = sampled == n ? i : qint64((__int128)i * n / sampled);
+        const std::vector<float> v = index.vector(row);
+        const std::vector<Neighbour> found = index.ofItem(index.itemId(row), k);
+        for (const ReadableSimilarity &r : scale.apply(index, v, found)) {
+            rawNear.push_back(r.cosine);
+            centredNear.push_back(r.centred);
+        }
+    }
+    Random random(7);
+    for (int p = 0; p < 20000 && n > 1; ++p) {
+        const qint64 a = qint64(random.below(quint64(n)));
+        const qint64 b = qint64(random.below(quint64(n)));
+        if (a == b)
+            continue;
+        const std::vector<float> va = index.vector(a), vb = index.vector(b);
+        double dot = 0, na = 0, nb = 0;
+        for (size_t d = 0; d < va.size(); ++d) {
+            dot += double(va[d]) * vb[d];
+            na += double(va[d]) * va[d];
+            nb += double(vb[d]) * vb[d];
+        }
+        rawRandom.push_back(na > 0 && nb > 0 ? float(dot / std::sqrt(na * nb)) : 0.0f);
+        centredRandom.push_back(scale.centred(va, vb));
+    }
+    const auto spread = [](std::vector<float> v) {
+        std::sort(v.begin(), v.end());
+        const auto at = [&](double q) { return v.empty() ? 0.0 : double(v[size_t(q * double(v.size() - 1))]); };
+        return QJsonObject {
+            {QStringLiteral("p5"), at(0.05)}, {QStringLiteral("median"), at(0.5)}, {QStringLiteral("p95"), at(0.95)}};
+    };
+    const QJsonObject o {
+        {QStringLiteral("k"), k},
+        {QStringLiteral("items"), sampled},
+        {QStringLiteral("common_direction"), double(scale.commonDirection())},
+        {QStringLiteral("neighbours"),
+         QJsonObject {{QStringLiteral("cosine"), spread(rawNear)}, {QStringLiteral("centred"), spread(centredNear)}}},
+        {QStringLiteral("random_pairs"),
+         QJsonObject {{QStringLiteral("cosine"), spread(rawRandom)},
+                      {QStringLiteral("centred"), spread(centredRandom)}}}};
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -54,13 +110,21 @@ int runNeighbours(const QStringList &args)
     parser.addOption({QStringLiteral("metric"),
                       QStringLiteral("Which stored index: cosine or l2 (default: the newest)."),
                       QStringLiteral("METRIC")});
-    parser.addOption({QStringLiteral("json"),
-                      QStringLiteral("Print {\"query\":…,\"neighbours\":[{\"key\",\"similarity\",\"title\","
-                                     "\"artist\"}]}.")});
+    parser.addOption({QStringLiteral("similarity-stats"),
+                      QStringLiteral("Instead of one query: the spread (5%, median, 95%) of the raw and the centred "
+                                     "cosine for the k nearest neighbours of up to 2,000 sampled items and for "
+                                     "random pairs, as one JSON line (to choose a threshold).")});
+    parser.addOption(
+        {QStringLiteral("json"),
+         QStringLiteral("Print {\"query\":…,\"common_direction\":…,\"neighbours\":[{\"key\",\"similarity\","
+                        "\"centred\",\"percentile\",\"title\",\"artist\"}]}: centred is the cosine after "
+                        "removing the set's mean direction, percentile its rank among random pairs.")});
     if (const int rc = parseVerb(
             parser, args, 1,
             QStringLiteral("Prints the nearest neighbours of an item, of a set of items or of typed text in "
-                           "an embedding set, one `key<TAB>similarity<TAB>title — artist` line each."));
+                           "an embedding set, one `key<TAB>cosine<TAB>centred cosine<TAB>title — artist` line each "
+                           "(the centred cosine removes "
+                           "the direction all of the set's vectors share, which makes raw cosines all look alike)."));
         rc >= 0)
         return rc;
     const QString verb = QStringLiteral("orrery-cli neighbours: ");
@@ -68,10 +132,11 @@ int runNeighbours(const QStringList &args)
         err(verb + QStringLiteral("--set is required\n"));
         return Usage;
     }
+    const bool stats = parser.isSet(QStringLiteral("similarity-stats"));
     const int queries = int(parser.isSet(QStringLiteral("key"))) + int(parser.isSet(QStringLiteral("keys-file")))
-        + int(parser.isSet(QStringLiteral("text")));
+        + int(parser.isSet(QStringLiteral("text"))) + int(stats);
     if (queries != 1) {
-        err(verb + QStringLiteral("give exactly one of --key, --keys-file and --text\n"));
+        err(verb + QStringLiteral("give exactly one of --key, --keys-file, --text and --similarity-stats\n"));
         return Usage;
     }
     bool ok = false;
@@ -129,9 +194,14 @@ int runNeighbours(const QStringList &args)
         if (!filter.isEmpty())
             rows = index.filter(project, filter);
         const RowFilter *rowFilter = rows ? &*rows : nullptr;
+        if (stats) {
+            out(similarityStats(index, k) + u'\n');
+            return Ok;
+        }
 
         QJsonValue query;
         std::vector<Neighbour> found;
+        std::vector<float> queryVector; // what the readable similarity compares each neighbour with
         QJsonArray skipped;
         if (parser.isSet(QStringLiteral("key"))) {
             const QString key = parser.value(QStringLiteral("key"));
@@ -146,6 +216,7 @@ int runNeighbours(const QStringList &args)
                 return InputError;
             }
             found = index.ofItem(id, k, rowFilter);
+            queryVector = index.vector(index.rowOf(id));
         } else if (parser.isSet(QStringLiteral("keys-file"))) {
             const QString file = parser.value(QStringLiteral("keys-file"));
             QFile f(file);
@@ -185,6 +256,12 @@ int runNeighbours(const QStringList &args)
             }
             query = keys;
             found = index.ofItems(ids, k, rowFilter);
+            queryVector.assign(size_t(index.dim()), 0.0f);
+            for (const qint64 id : ids) {
+                const std::vector<float> v = index.vector(index.rowOf(id));
+                for (size_t d = 0; d < v.size(); ++d)
+                    queryVector[d] += v[d];
+            }
         } else {
             const QString text = parser.value(QStringLiteral("text"));
             query = text;
@@ -198,8 +275,11 @@ int runNeighbours(const QStringList &args)
                 return InputError;
             }
             found = index.ofVector(q.vector, k, rowFilter);
+            queryVector = q.vector;
         }
 
+        const SimilarityScale scale = SimilarityScale::of(index);
+        const std::vector<ReadableSimilarity> readable = scale.apply(index, queryVector, found);
         std::vector<qint64> ids;
         for (const Neighbour &n : found)
             ids.push_back(n.itemId);
@@ -212,19 +292,23 @@ int runNeighbours(const QStringList &args)
             const QString &artist = names[i].artist;
             list.append(QJsonObject {{QStringLiteral("key"), keys[i]},
                                      {QStringLiteral("similarity"), double(found[i].similarity)},
+                                     {QStringLiteral("centred"), double(readable[i].centred)},
+                                     {QStringLiteral("percentile"), double(readable[i].percentile)},
                                      {QStringLiteral("title"), title},
                                      {QStringLiteral("artist"), artist}});
             // Keys and titles are one line each in the text form.
             const auto flat = [](QString s) {
                 return s.replace(u'\t', u' ').replace(u'\n', u' ').replace(u'\r', u' ');
             };
-            text += flat(keys[i]) + u'\t' + QString::number(found[i].similarity, 'f', 4) + u'\t' + flat(title)
+            text += flat(keys[i]) + u'\t' + QString::number(found[i].similarity, 'f', 4) + u'\t'
+                + QString::number(readable[i].centred, 'f', 3) + u'\t' + flat(title)
                 + (artist.isEmpty() ? QString() : QStringLiteral(" — ") + flat(artist)) + u'\n';
         }
         if (parser.isSet(QStringLiteral("json"))) {
             QJsonObject o {{QStringLiteral("query"), query},
                            {QStringLiteral("set"), set.name},
                            {QStringLiteral("k"), k},
+                           {QStringLiteral("common_direction"), double(scale.commonDirection())},
                            {QStringLiteral("neighbours"), list}};
             if (parser.isSet(QStringLiteral("text")))
                 o.insert(QStringLiteral("skipped"), skipped);

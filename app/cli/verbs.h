@@ -26,6 +26,7 @@ int runEvaluate(const QStringList &args); ///< evaluate.cpp
 int exportPlaylist(const QStringList &args); ///< playlistexport.cpp: `export --playlist`
 int runCluster(const QStringList &args); ///< cluster.cpp
 int exportClusters(const QStringList &args); ///< clusterexport.cpp: `export --clusters`
+int runAgreement(const QStringList &args); ///< agreement.cpp
 
 /// Prints to stdout / stderr in UTF-8.
 void out(const QString &text);
