@@ -239,6 +239,8 @@ void ChartPanel::showBars(const ChartBuckets &buckets, const std::vector<qint64>
             values->setRange(0, double(top) * 1.05);
             values->applyNiceNumbers();
         }
+    for (QAbstractAxis *axis : m_chart->axes())
+        axis->setVisible(n > 0); // an empty chart shows its status, not a meaningless scale
     m_chart->setTitle(status);
     m_clear->setEnabled(!filter.isEmpty());
 }

@@ -13,7 +13,6 @@ namespace orrery::ui {
 namespace {
 
 constexpr int viewCommandId = 1;
-constexpr qint64 burstMs = 400;
 
 /// A command whose first redo() is the change already made.
 class HistoryCommand : public QUndoCommand {
@@ -161,7 +160,7 @@ void ViewHistory::viewChanged()
         m_scale = scale;
         return;
     }
-    const bool burst = m_lastView.isValid() && m_lastView.elapsed() < burstMs;
+    const bool burst = m_lastView.isValid() && m_lastView.elapsed() < m_burstMs;
     m_lastView.start();
     m_stack->push(new ViewCommand(this, m_centre, m_scale, centre, scale, burst));
     m_centre = centre;

@@ -29,6 +29,8 @@ public:
     QUndoStack *stack() const { return m_stack; }
     /// True while a command restores state (the changes it causes are not recorded).
     bool isRestoring() const { return m_restoring; }
+    /// View changes closer than this merge into one step (400 ms; 0 never merges).
+    void setBurstInterval(int milliseconds) { m_burstMs = milliseconds; }
 
     // What the commands call.
     void restoreSelection(const QList<qint64> &ids);
@@ -56,6 +58,7 @@ private:
     double m_scale = 1;
     ColourBy m_colourBy = ColourBy::None;
     QElapsedTimer m_lastView;
+    int m_burstMs = 400;
 };
 
 } // namespace orrery::ui
