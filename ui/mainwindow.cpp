@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "bookmarksdock.h"
+#include "chartsdock.h"
 #include "comparepage.h"
 #include "datasetdock.h"
 #include "datasetmodel.h"
@@ -20,7 +22,10 @@
 #include "searchdock.h"
 #include "settings.h"
 #include "uiutil.h"
+#include "viewhistory.h"
+#include "viewstate.h"
 
+#include "store/attributes.h"
 #include "store/embeddingsets.h"
 #include "store/itemdetails.h"
 #include "store/project.h"
@@ -51,6 +56,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
+#include <QUndoStack>
 #include <QUrl>
 
 #include <algorithm>
@@ -83,6 +89,7 @@ MainWindow::MainWindow(QWidget *parent)
     initResources();
     createDocks();
     createCentre();
+    createExploring();
     createActions();
     connectParts();
     m_restoredGeometry = restoreGeometry(Settings::windowGeometry());
@@ -122,6 +129,51 @@ void MainWindow::createCentre()
 
     m_counts = new QLabel;
     statusBar()->addWidget(m_counts, 1);
+}
+
+void MainWindow::createExploring()
+{
+    // Charts, bookmarks and the undo history work on the map, so they come after the centre.
+    m_chartsDock = new ChartsDock(m_runner, this);
+    m_chartsDock->setMapView(m_map->view());
+    addDockWidget(Qt::RightDockWidgetArea, m_chartsDock);
+    tabifyDockWidget(m_recommendDock, m_chartsDock);
+    m_inspectorDock->raise();
+    m_bookmarksDock = new BookmarksDock(this);
+    addDockWidget(Qt::LeftDockWidgetArea, m_bookmarksDock);
+    tabifyDockWidget(m_searchDock, m_bookmarksDock);
+    m_searchDock->raise();
+    m_bookmarksDock->setCapture([this] { return m_viewState->capture(); });
+    m_bookmarksDock->setRestore([this](const QJsonObject &state) { m_viewState->restore(state); });
+    m_history = new ViewHistory(m_map, m_chartsDock, this);
+}
+
+void MainWindow::connectExploring()
+{
+    // After connectParts: the map has a layout's points before the charts and a restore look at them.
+    m_viewState = new ViewState(m_session, m_mapController, m_map, m_datasetDock, m_searchDock, m_chartsDock, this);
+    connect(m_session, &ProjectSession::aboutToClose, this, [this] {
+        m_bookmarksDock->setProject(nullptr);
+        m_chartsDock->setProject({}, {}, {});
+    });
+    connect(m_session, &ProjectSession::opened, this, [this](const QString &path) {
+        Project *project = m_session->project();
+        m_bookmarksDock->setProject(project);
+        QStringList fields, clusterings;
+        try {
+            fields = attributeJsonFields(*project);
+            clusterings = clusteringNames(*project);
+        } catch (const Error &e) {
+            showMessage(tr("Could not list the attributes to chart: %1").arg(e.message()), 8000);
+        }
+        m_chartsDock->setProject(path, fields, clusterings);
+    });
+    connect(m_mapController, &MapController::layoutReady, m_chartsDock,
+            [this](const QString &, const std::vector<double> &, const std::vector<qint64> &ids, bool) {
+                m_chartsDock->setRows(ids);
+            });
+    connect(m_searchDock, &SearchDock::filterChanged, m_chartsDock, &ChartsDock::setSearchFilter);
+    connect(m_bookmarksDock, &BookmarksDock::message, this, &MainWindow::showMessage);
 }
 
 void MainWindow::createDocks()
@@ -214,6 +266,20 @@ void MainWindow::createActions()
         m_session->setCurrentItem(0);
     });
     none->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    edit->addSeparator();
+    QAction *undo = m_history->stack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
+    QAction *redo = m_history->stack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    QAction *bookmark = edit->addAction(tr("&Bookmark this View"), this, [this] {
+        m_bookmarksDock->show();
+        m_bookmarksDock->raise();
+        m_bookmarksDock->addBookmark();
+    });
+    bookmark->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
 
     QMenu *map = menuBar()->addMenu(tr("&Map"));
     m_computeMapAction = map->addAction(themedIcon("run-build", "map"), tr("&Compute Map"), this,
@@ -246,8 +312,8 @@ void MainWindow::createActions()
     QAction *showItems = view->addAction(tr("&Items"), this, [this] { m_tabs->setCurrentIndex(1); });
     showItems->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     view->addSeparator();
-    const QList<QDockWidget *> docks {m_datasetDock,   m_searchDock, m_inspectorDock,
-                                      m_recommendDock, m_jobsDock,   m_problemsDock};
+    const QList<QDockWidget *> docks {m_datasetDock,   m_searchDock, m_bookmarksDock, m_inspectorDock,
+                                      m_recommendDock, m_chartsDock, m_jobsDock,      m_problemsDock};
     for (QDockWidget *d : docks)
         view->addAction(d->toggleViewAction());
     view->addSeparator();
@@ -347,6 +413,7 @@ void MainWindow::connectParts()
     });
     connect(m_map, &MapPage::itemsSelected, m_session, &ProjectSession::setSelection);
     connect(m_map, &MapPage::itemHovered, this, &MainWindow::showItemHint);
+    connectExploring();
 }
 
 bool MainWindow::openProject(const QString &path, QString *error)

@@ -12,6 +12,8 @@ class QTabWidget;
 
 namespace orrery::ui {
 
+class BookmarksDock;
+class ChartsDock;
 class DatasetDock;
 class Inspector;
 class InspectorDock;
@@ -24,6 +26,8 @@ class ProblemsDock;
 class ProjectSession;
 class RecommendDock;
 class SearchDock;
+class ViewHistory;
+class ViewState;
 
 /// The main window: actions, menus and the arrangement of its parts. The map (or the items
 /// table) is in the centre; datasets, search, the inspector, recommendations, jobs and import
@@ -62,6 +66,10 @@ public:
     ItemsPage *items() const { return m_items; }
     QTabWidget *centreTabs() const { return m_tabs; }
     ProblemsDock *problems() const { return m_problemsDock; }
+    ChartsDock *charts() const { return m_chartsDock; }
+    BookmarksDock *bookmarks() const { return m_bookmarksDock; }
+    ViewState *viewState() const { return m_viewState; }
+    ViewHistory *history() const { return m_history; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -73,6 +81,8 @@ private:
     void createCentre();
     void createDocks();
     void createActions();
+    void createExploring();
+    void connectExploring();
     void connectParts();
     void projectOpened(const QString &path);
     void importFinished(bool ok, bool cancelled, const QString &message);
@@ -108,6 +118,10 @@ private:
     QDockWidget *m_jobsDock = nullptr;
     ProblemsDock *m_problemsDock = nullptr;
     QLabel *m_counts = nullptr;
+    ChartsDock *m_chartsDock = nullptr;
+    BookmarksDock *m_bookmarksDock = nullptr;
+    ViewState *m_viewState = nullptr;
+    ViewHistory *m_history = nullptr;
 
     QMenu *m_recentMenu = nullptr;
     QAction *m_openAction = nullptr;
