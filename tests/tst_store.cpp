@@ -184,8 +184,9 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("v1.orrery"));
         {
             Project p(path);
-            sql::exec(p.db(), "INSERT INTO dataset(name, kind, format) VALUES('d', 'records', 'json');"
-                              "DROP TABLE cluster; DROP TABLE clustering; PRAGMA user_version=1");
+            sql::exec(p.db(),
+                      "INSERT INTO dataset(name, kind, format) VALUES('d', 'records', 'json');"
+                      "DROP TABLE cluster; DROP TABLE clustering; PRAGMA user_version=1");
         }
         Project p(path);
         QCOMPARE(p.schemaVersion(), Project::SchemaVersion);
