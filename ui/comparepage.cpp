@@ -57,6 +57,9 @@ ComparePage::ComparePage(ProjectSession *session, QWidget *parent)
     m_colour->addItem(tr("Neighbourhood agreement of the maps"), int(Colour::MapAgreement));
     m_colour->setToolTip(tr("Colour each point by the share of its k nearest neighbours that both sides have in "
                             "common: in the embeddings the maps were made from, or on the two maps themselves"));
+    // Long entries and status text must not force a minimum window width: they elide instead.
+    m_colour->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_colour->setMinimumContentsLength(14);
     controls->addWidget(m_colour);
     m_k->setRange(1, 200);
     m_k->setValue(10);
@@ -64,6 +67,7 @@ ComparePage::ComparePage(ProjectSession *session, QWidget *parent)
     m_k->setToolTip(tr("How many neighbours each point's agreement counts"));
     controls->addWidget(m_k);
     m_status->setForegroundRole(QPalette::PlaceholderText);
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     controls->addWidget(m_status, 1);
 
     auto *splitter = new QSplitter(Qt::Horizontal);
@@ -77,11 +81,12 @@ ComparePage::ComparePage(ProjectSession *session, QWidget *parent)
         header->setContentsMargins(6, 0, 6, 0);
         s.chooser = new QComboBox;
         s.chooser->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        s.chooser->setMinimumContentsLength(16);
+        s.chooser->setMinimumContentsLength(10);
         s.chooser->setToolTip(side == Left ? tr("The stored layout on the left")
                                            : tr("The stored layout on the right"));
         s.caption = new QLabel;
         s.caption->setForegroundRole(QPalette::PlaceholderText);
+        s.caption->setMinimumWidth(1);
         header->addWidget(s.chooser, 1);
         header->addWidget(s.caption);
         layout->addLayout(header);
