@@ -45,20 +45,10 @@ int runAgreement(const QStringList &args)
         err(verb + QStringLiteral("give two --set or two --layout\n"));
         return Usage;
     }
-    bool ok = false;
-    const int k = parser.value(QStringLiteral("k")).toInt(&ok);
-    if (!ok || k < 1) {
-        err(verb
-            + QStringLiteral("-k expects a positive integer, not \"%1\"\n").arg(parser.value(QStringLiteral("k"))));
+    int k = 10, threads = 0;
+    if (!intOption(parser, QStringLiteral("orrery-cli agreement"), QStringLiteral("k"), 1, 100000, &k)
+        || !intOption(parser, QStringLiteral("orrery-cli agreement"), QStringLiteral("threads"), 0, 1024, &threads))
         return Usage;
-    }
-    const int threads = parser.value(QStringLiteral("threads")).toInt(&ok);
-    if (!ok || threads < 0) {
-        err(verb
-            + QStringLiteral("--threads expects a non-negative integer, not \"%1\"\n")
-                  .arg(parser.value(QStringLiteral("threads"))));
-        return Usage;
-    }
     const QString path = parser.positionalArguments().first();
     const QString outPath = parser.value(QStringLiteral("out"));
     if (!outPath.isEmpty() && !outputIsSafe(QStringLiteral("orrery-cli agreement"), outPath, path))

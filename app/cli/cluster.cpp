@@ -14,24 +14,6 @@ namespace orrery::cli {
 
 namespace {
 
-bool integer(const QCommandLineParser &parser, const QString &name, qint64 lo, qint64 hi, qint64 *value)
-{
-    if (!parser.isSet(name))
-        return true;
-    bool ok = false;
-    const qint64 v = parser.value(name).toLongLong(&ok);
-    if (!ok || v < lo || v > hi) {
-        err(QStringLiteral("orrery-cli cluster: --%1 expects a number from %2 to %3, not '%4'\n")
-                .arg(name)
-                .arg(lo)
-                .arg(hi)
-                .arg(parser.value(name)));
-        return false;
-    }
-    *value = v;
-    return true;
-}
-
 QJsonObject clusterJson(const Cluster &c)
 {
     QJsonArray terms;
@@ -125,12 +107,13 @@ int runCluster(const QStringList &args)
         err(QStringLiteral("orrery-cli cluster: --method density clusters a layout: --projection is required\n"));
         return Usage;
     }
+    const QString verb = QStringLiteral("orrery-cli cluster");
     qint64 k = 0, minSize = 0, iterations = request.iterations, seed = 1, threads = 0;
-    if (!integer(parser, QStringLiteral("k"), 1, 100000, &k)
-        || !integer(parser, QStringLiteral("min-size"), 1, std::numeric_limits<qint32>::max(), &minSize)
-        || !integer(parser, QStringLiteral("iterations"), 1, 10000, &iterations)
-        || !integer(parser, QStringLiteral("seed"), 0, std::numeric_limits<qint64>::max(), &seed)
-        || !integer(parser, QStringLiteral("threads"), 1, 256, &threads))
+    if (!intOption(parser, verb, QStringLiteral("k"), 1, 100000, &k)
+        || !intOption(parser, verb, QStringLiteral("min-size"), 1, std::numeric_limits<qint32>::max(), &minSize)
+        || !intOption(parser, verb, QStringLiteral("iterations"), 1, 10000, &iterations)
+        || !intOption(parser, verb, QStringLiteral("seed"), 0, std::numeric_limits<qint64>::max(), &seed)
+        || !intOption(parser, verb, QStringLiteral("threads"), 1, 256, &threads))
         return Usage;
     request.k = int(k);
     request.minSize = minSize;

@@ -1,10 +1,13 @@
 #include "common.h"
 
 #include "base/error.h"
+#include "store/corpus.h"
+#include "store/embeddingsets.h"
 #include "store/project.h"
 
 #include <QFileInfo>
 
+#include <charconv>
 #include <cstdio>
 #include <unistd.h>
 
@@ -121,6 +124,90 @@ int withProject(const QString &path, const QString &verb, const std::function<in
 int withProject(const QString &path, const std::function<int(Project &project)> &body)
 {
     return withProject(path, QString(), body);
+}
+
+bool intOption(const QCommandLineParser &parser, const QString &verb, const QString &name, qint64 low, qint64 high,
+               qint64 *value)
+{
+    if (!parser.isSet(name) && parser.value(name).isEmpty())
+        return true; // not given and no default
+    bool ok = false;
+    const qint64 v = parser.value(name).toLongLong(&ok);
+    if (!ok || v < low || v > high) {
+        err(QStringLiteral("%1: --%2 expects a whole number from %3 to %4, not '%5'\n")
+                .arg(verb, name)
+                .arg(low)
+                .arg(high)
+                .arg(parser.value(name)));
+        return false;
+    }
+    *value = v;
+    return true;
+}
+
+bool intOption(const QCommandLineParser &parser, const QString &verb, const QString &name, int low, int high,
+               int *value)
+{
+    qint64 v = *value;
+    if (!intOption(parser, verb, name, qint64(low), qint64(high), &v))
+        return false;
+    *value = int(v);
+    return true;
+}
+
+QByteArray csvField(const QString &text)
+{
+    QByteArray utf8 = text.toUtf8();
+    const bool quote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r')
+        || (!utf8.isEmpty() && (utf8.front() == ' ' || utf8.back() == ' '));
+    if (!quote)
+        return utf8;
+    utf8.replace("\"", "\"\"");
+    return '"' + utf8 + '"';
+}
+
+void appendNumber(QByteArray &line, double v)
+{
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+    line.append(buffer, qsizetype(result.ptr - buffer));
+}
+
+std::vector<QString> setKeys(Project &project, qint64 setId, qint64 rows, const QString &what, const QString &name)
+{
+    qint64 datasetId = 0;
+    const std::vector<qint64> ids = embeddingSetIds(project, setId, &datasetId);
+    if (qint64(ids.size()) != rows)
+        throw Error(QStringLiteral("%1 \"%2\": %3 rows for a set of %4").arg(what, name).arg(rows).arg(ids.size()));
+    return itemKeys(project, ids, datasetId);
+}
+
+ChunkedFile::ChunkedFile(const QString &path) : m_file(path)
+{
+    if (!m_file.open(QIODevice::WriteOnly))
+        throw Error(path + QStringLiteral(": cannot write: ") + m_file.errorString());
+}
+
+void ChunkedFile::append(const QByteArray &bytes)
+{
+    m_buffer += bytes;
+    maybeFlush();
+}
+
+void ChunkedFile::maybeFlush()
+{
+    if (m_buffer.size() <= (1 << 20))
+        return;
+    if (m_file.write(m_buffer) != m_buffer.size())
+        throw Error(m_file.fileName() + QStringLiteral(": cannot write: ") + m_file.errorString());
+    m_buffer.clear();
+}
+
+void ChunkedFile::commit()
+{
+    if (m_file.write(m_buffer) != m_buffer.size() || !m_file.commit())
+        throw Error(m_file.fileName() + QStringLiteral(": cannot write: ") + m_file.errorString());
+    m_buffer.clear();
 }
 
 bool outputIsSafe(const QString &verb, const QString &output, const QString &projectPath, const QStringList &inputs)

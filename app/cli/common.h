@@ -3,8 +3,11 @@
 #include "verbs.h"
 
 #include <QCommandLineParser>
+#include <QSaveFile>
 
 #include <functional>
+#include <limits>
+#include <vector>
 
 namespace orrery {
 class Project;
@@ -37,6 +40,37 @@ bool outputIsSafe(const QString &verb, const QString &output, const QString &pro
 /// A JobContext progress function that starts a fresh progress line whenever the message (the
 /// phase) changes, so each phase counts from 0% again.
 std::function<void(qint64 done, qint64 total, const QString &message)> phasedProgress();
+/// Reads the whole-number option `name` into `*value` when it is set (else leaves it): false, after
+/// "VERB: --name expects a whole number from LOW to HIGH, not 'TEXT'", when it is not one in range.
+bool intOption(const QCommandLineParser &parser, const QString &verb, const QString &name, qint64 low, qint64 high,
+               qint64 *value);
+bool intOption(const QCommandLineParser &parser, const QString &verb, const QString &name, int low, int high,
+               int *value);
+
+/// RFC 4180: quoted when it holds a comma, a quote, a line break or edge spaces; quotes doubled.
+QByteArray csvField(const QString &text);
+/// The shortest decimal that reads back as `v`.
+void appendNumber(QByteArray &line, double v);
+/// The keys, in the set's order, of embedding set `setId`, which a stored table of `rows` rows (a
+/// layout, a clustering: `what` and `name` say which, for the error) must match row for row.
+std::vector<QString> setKeys(Project &project, qint64 setId, qint64 rows, const QString &what, const QString &name);
+
+/// Writes a file through QSaveFile in 1 MiB chunks: nothing is in place until commit() succeeds,
+/// and every failure throws an Error naming the file.
+class ChunkedFile final {
+public:
+    explicit ChunkedFile(const QString &path);
+    void append(const QByteArray &bytes);
+    QByteArray &buffer() { return m_buffer; }
+    /// Flushes when the buffer is large; call after appending to buffer() directly.
+    void maybeFlush();
+    void commit();
+
+private:
+    QSaveFile m_file;
+    QByteArray m_buffer;
+};
+
 /// The recommenders' hyper-parameter options (--tau, --gamma, --window, --beta, --per-seed,
 /// --blend-weights), shared by recommend and evaluate (recommend.cpp).
 void addRecommenderOptions(QCommandLineParser &parser);

@@ -11,25 +11,6 @@
 
 namespace orrery::cli {
 
-namespace {
-
-/// A positive integer option, or -1 after a usage message.
-int positiveOption(const QCommandLineParser &parser, const QString &name, int minimum = 1)
-{
-    bool ok = false;
-    const int value = parser.value(name).toInt(&ok);
-    if (!ok || value < minimum) {
-        err(QStringLiteral("orrery-cli: --%1 expects an integer of at least %2, not \"%3\"\n")
-                .arg(name)
-                .arg(minimum)
-                .arg(parser.value(name)));
-        return -1;
-    }
-    return value;
-}
-
-} // namespace
-
 int runIndex(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -73,18 +54,18 @@ int runIndex(const QStringList &args)
                 .arg(parser.value(QStringLiteral("metric"))));
         return Usage;
     }
-    options.M = positiveOption(parser, QStringLiteral("M"), 2);
-    options.efConstruction = positiveOption(parser, QStringLiteral("ef-construction"));
-    options.threads = positiveOption(parser, QStringLiteral("threads"));
-    options.exactThreshold = positiveOption(parser, QStringLiteral("exact-threshold"), 0);
-    options.recallQueries = positiveOption(parser, QStringLiteral("queries"), 0);
-    options.ef = parser.isSet(QStringLiteral("ef")) ? positiveOption(parser, QStringLiteral("ef")) : 0;
+    const QString verb = QStringLiteral("orrery-cli index");
+    constexpr int many = std::numeric_limits<int>::max();
+    if (!intOption(parser, verb, QStringLiteral("M"), 2, 1024, &options.M)
+        || !intOption(parser, verb, QStringLiteral("ef-construction"), 1, many, &options.efConstruction)
+        || !intOption(parser, verb, QStringLiteral("threads"), 1, 1024, &options.threads)
+        || !intOption(parser, verb, QStringLiteral("exact-threshold"), 0, many, &options.exactThreshold)
+        || !intOption(parser, verb, QStringLiteral("queries"), 0, many, &options.recallQueries)
+        || !intOption(parser, verb, QStringLiteral("ef"), 1, many, &options.ef))
+        return Usage;
     bool seedOk = false;
     options.seed = parser.value(QStringLiteral("seed")).toULongLong(&seedOk);
     options.checkRecall = parser.isSet(QStringLiteral("check-recall"));
-    if (options.M < 0 || options.efConstruction < 0 || options.threads < 0 || options.exactThreshold < 0
-        || options.recallQueries < 0 || options.ef < 0)
-        return Usage;
     if (!seedOk) {
         err(QStringLiteral("orrery-cli index: --seed expects a non-negative integer\n"));
         return Usage;

@@ -1,39 +1,11 @@
 #include "common.h"
 
+#include "base/error.h"
 #include "base/layout.h"
-#include "store/corpus.h"
-#include "store/embeddingsets.h"
 #include "store/layouts.h"
 #include "store/project.h"
 
-#include <QSaveFile>
-
-#include <charconv>
-
 namespace orrery::cli {
-
-namespace {
-
-/// RFC 4180: quoted when it holds a comma, a quote, a line break or edge spaces; quotes doubled.
-QByteArray csvField(const QString &text)
-{
-    QByteArray utf8 = text.toUtf8();
-    const bool quote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r')
-        || (!utf8.isEmpty() && (utf8.front() == ' ' || utf8.back() == ' '));
-    if (!quote)
-        return utf8;
-    utf8.replace("\"", "\"\"");
-    return '"' + utf8 + '"';
-}
-
-void appendNumber(QByteArray &line, double v)
-{
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
-    line.append(buffer, qsizetype(result.ptr - buffer));
-}
-
-} // namespace
 
 int exportLayout(const QStringList &args)
 {
@@ -71,34 +43,22 @@ int exportLayout(const QStringList &args)
         if (parser.isSet(QStringLiteral("set")) && parser.value(QStringLiteral("set")) != layout.setName)
             throw Error(QStringLiteral("layout \"%1\" maps set \"%2\", not \"%3\"")
                             .arg(layout.name, layout.setName, parser.value(QStringLiteral("set"))));
-        qint64 datasetId = 0;
-        const std::vector<qint64> ids = embeddingSetIds(project, layout.setId, &datasetId);
-        if (qint64(ids.size()) != layout.count())
-            throw Error(QStringLiteral("layout \"%1\": %2 rows for a set of %3")
-                            .arg(layout.name)
-                            .arg(layout.count())
-                            .arg(ids.size()));
-        const std::vector<QString> keys = itemKeys(project, ids, datasetId);
-        const QString outPath = parser.value(QStringLiteral("out"));
-        QSaveFile file(outPath);
-        if (!file.open(QIODevice::WriteOnly))
-            throw Error(outPath + QStringLiteral(": cannot write: ") + file.errorString());
-        QByteArray buffer = "key,x,y\n";
+        const std::vector<QString> keys = setKeys(project, layout.setId, layout.count(), QStringLiteral("layout"),
+                                                  layout.name);
+        ChunkedFile file(parser.value(QStringLiteral("out")));
+        file.append("key,x,y\n");
         for (qint64 i = 0; i < layout.count(); ++i) {
+            QByteArray &buffer = file.buffer();
             buffer += csvField(keys[size_t(i)]);
             buffer += ',';
             appendNumber(buffer, layout.xy[size_t(2 * i)]);
             buffer += ',';
             appendNumber(buffer, layout.xy[size_t(2 * i + 1)]);
             buffer += '\n';
-            if (buffer.size() > (1 << 20)) {
-                file.write(buffer);
-                buffer.clear();
-            }
+            file.maybeFlush();
         }
-        file.write(buffer);
-        if (!file.commit())
-            throw Error(outPath + QStringLiteral(": cannot write: ") + file.errorString());
+        file.commit();
+        const QString outPath = parser.value(QStringLiteral("out"));
         out(QStringLiteral("wrote %1 points of layout \"%2\": %3\n").arg(layout.count()).arg(layout.name, outPath));
         return Ok;
     });

@@ -139,13 +139,9 @@ int runNeighbours(const QStringList &args)
         err(verb + QStringLiteral("give exactly one of --key, --keys-file, --text and --similarity-stats\n"));
         return Usage;
     }
-    bool ok = false;
-    const int k = parser.value(QStringLiteral("k")).toInt(&ok);
-    if (!ok || k < 1) {
-        err(verb
-            + QStringLiteral("-k expects a positive integer, not \"%1\"\n").arg(parser.value(QStringLiteral("k"))));
+    int k = 10;
+    if (!intOption(parser, QStringLiteral("orrery-cli neighbours"), QStringLiteral("k"), 1, 100000, &k))
         return Usage;
-    }
     std::optional<Metric> metric;
     if (parser.isSet(QStringLiteral("metric"))) {
         Metric m = Metric::Cosine;

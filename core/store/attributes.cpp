@@ -145,9 +145,7 @@ AttributeValues readAttribute(Project &project, const std::vector<qint64> &ids, 
         sql::Statement st(project.db(), "SELECT entries FROM sequence");
         while (st.step()) {
             tick();
-            const std::span<const std::byte> blob = st.columnBlob(0);
-            entries.resize(blob.size() / sizeof(qint64));
-            std::memcpy(entries.data(), blob.data(), entries.size() * sizeof(qint64));
+            st.columnArray(0, entries);
             std::sort(entries.begin(), entries.end());
             entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
             for (const qint64 id : entries)

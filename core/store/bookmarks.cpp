@@ -34,7 +34,7 @@ qint64 saveBookmark(Project &project, const QString &name, const QJsonObject &st
 {
     sql::Statement st(project.db(), "INSERT INTO bookmark(name, state) VALUES (?, ?)");
     st.bind(1, name);
-    st.bind(2, QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact)));
+    st.bind(2, state);
     st.exec();
     return sqlite3_last_insert_rowid(project.db());
 }

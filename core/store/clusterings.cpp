@@ -13,16 +13,6 @@ namespace orrery {
 
 namespace {
 
-QString json(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
-
-QJsonObject object(const QString &text)
-{
-    return QJsonDocument::fromJson(text.toUtf8()).object();
-}
-
 QString termsJson(const QList<QPair<QString, double>> &terms)
 {
     QJsonArray a;
@@ -138,7 +128,7 @@ qint64 saveClustering(Project &project, Clustering &clustering, bool replace)
         st.bind(3, clustering.layoutId);
     else
         st.bindNull(3);
-    st.bind(4, clustering.method).bind(5, json(clustering.params)).bind(6, json(clustering.stats));
+    st.bind(4, clustering.method).bind(5, clustering.params).bind(6, clustering.stats);
     st.bindBlob(7, clustering.assignment.data(), qint64(clustering.assignment.size() * sizeof(qint32)));
     try {
         st.exec();
@@ -179,12 +169,9 @@ Clustering loadClustering(Project &project, const QString &name)
     c.layoutId = st.columnIsNull(4) ? 0 : st.columnInt(4);
     c.layoutName = st.columnIsNull(5) ? QString() : st.columnText(5);
     c.method = st.columnText(6);
-    c.params = object(st.columnText(7));
-    c.stats = object(st.columnText(8));
-    const auto blob = st.columnBlob(9);
-    c.assignment.resize(blob.size() / sizeof(qint32));
-    if (!c.assignment.empty())
-        std::memcpy(c.assignment.data(), blob.data(), c.assignment.size() * sizeof(qint32));
+    c.params = st.columnObject(7);
+    c.stats = st.columnObject(8);
+    st.columnArray(9, c.assignment);
     st.reset();
     sql::Statement rows(project.db(),
                         "SELECT cluster, level, parent, size, label, terms FROM cluster WHERE clustering_id = ? "

@@ -189,9 +189,7 @@ PointColours readPointColours(Project &project, const std::vector<qint64> &ids, 
         sql::Statement st(project.db(), "SELECT entries FROM sequence");
         while (st.step()) {
             tick();
-            const std::span<const std::byte> blob = st.columnBlob(0);
-            std::vector<qint64> entries(blob.size() / sizeof(qint64));
-            std::memcpy(entries.data(), blob.data(), entries.size() * sizeof(qint64));
+            std::vector<qint64> entries = st.columnArray<qint64>(0);
             std::sort(entries.begin(), entries.end());
             entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
             for (const qint64 id : entries)

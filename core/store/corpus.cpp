@@ -27,10 +27,7 @@ Corpus loadCorpus(Project &project, qint64 datasetId, JobContext &job)
     std::vector<qint64> ids;
     while (st.step()) {
         c.sequenceIds.push_back(st.columnInt(0));
-        const auto blob = st.columnBlob(1);
-        ids.resize(blob.size() / sizeof(qint64));
-        if (!ids.empty())
-            std::memcpy(ids.data(), blob.data(), ids.size() * sizeof(qint64));
+        st.columnArray(1, ids);
         for (const qint64 id : ids) {
             auto [it, inserted] = index.try_emplace(id, qint32(c.vocab.size()));
             if (inserted) {

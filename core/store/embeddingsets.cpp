@@ -3,22 +3,11 @@
 #include "store/project.h"
 #include "store/sqlite.h"
 
-#include <QJsonDocument>
-
 #include <cmath>
-#include <cstring>
 
 namespace orrery {
 
 namespace {
-
-template<typename T> std::vector<T> fromBlob(std::span<const std::byte> blob)
-{
-    std::vector<T> out(blob.size() / sizeof(T));
-    if (!out.empty())
-        std::memcpy(out.data(), blob.data(), out.size() * sizeof(T));
-    return out;
-}
 
 template<typename T> void bindVector(sql::Statement &st, int index, const std::vector<T> &v)
 {
@@ -26,11 +15,6 @@ template<typename T> void bindVector(sql::Statement &st, int index, const std::v
         st.bindNull(index);
     else
         st.bindBlob(index, v.data(), qint64(v.size() * sizeof(T)));
-}
-
-QString json(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -57,17 +41,13 @@ qint64 saveEmbeddingSet(Project &project, EmbeddingSet &set, bool replace)
         st.bind(2, set.datasetId);
     else
         st.bindNull(2);
-    st.bind(3, qint64(set.kind))
-        .bind(4, set.method)
-        .bind(5, json(set.params))
-        .bind(6, qint64(set.dim))
-        .bind(7, set.count());
+    st.bind(3, qint64(set.kind)).bind(4, set.method).bind(5, set.params).bind(6, qint64(set.dim)).bind(7, set.count());
     bindVector(st, 8, set.ids);
     bindVector(st, 9, set.vectors);
     bindVector(st, 10, set.quantized);
     bindVector(st, 11, set.scales);
     bindVector(st, 12, set.rotation);
-    st.bind(13, json(set.stats));
+    st.bind(13, set.stats);
     try {
         st.exec();
     } catch (const Error &e) {
@@ -111,14 +91,14 @@ EmbeddingSet loadEmbeddingSet(Project &project, const QString &name)
     set.datasetId = st.columnInt(2);
     set.kind = ItemKind(st.columnInt(3));
     set.method = st.columnText(4);
-    set.params = QJsonDocument::fromJson(st.columnText(5).toUtf8()).object();
+    set.params = st.columnObject(5);
     set.dim = int(st.columnInt(6));
-    set.ids = fromBlob<qint64>(st.columnBlob(7));
-    set.vectors = fromBlob<float>(st.columnBlob(8));
-    set.quantized = fromBlob<qint8>(st.columnBlob(9));
-    set.scales = fromBlob<float>(st.columnBlob(10));
-    set.rotation = fromBlob<float>(st.columnBlob(11));
-    set.stats = QJsonDocument::fromJson(st.columnText(12).toUtf8()).object();
+    set.ids = st.columnArray<qint64>(7);
+    set.vectors = st.columnArray<float>(8);
+    set.quantized = st.columnArray<qint8>(9);
+    set.scales = st.columnArray<float>(10);
+    set.rotation = st.columnArray<float>(11);
+    set.stats = st.columnObject(12);
     return set;
 }
 

@@ -3,16 +3,7 @@
 #include "store/project.h"
 #include "store/sqlite.h"
 
-#include <QJsonDocument>
-
 namespace orrery {
-
-namespace {
-QString json(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
-} // namespace
 
 std::optional<IndexBlob> loadIndexBlob(Project &project, qint64 setId, const QString &metric)
 {
@@ -30,14 +21,14 @@ std::optional<IndexBlob> loadIndexBlob(Project &project, qint64 setId, const QSt
     IndexBlob blob;
     blob.setId = setId;
     blob.kind = st.columnText(0);
-    blob.params = QJsonDocument::fromJson(st.columnText(1).toUtf8()).object();
+    blob.params = st.columnObject(1);
     blob.path = st.columnText(2);
     blob.hasData = !st.columnIsNull(3);
     if (blob.hasData) {
         const auto data = st.columnBlob(3);
         blob.data = QByteArray(reinterpret_cast<const char *>(data.data()), qsizetype(data.size()));
     }
-    blob.stats = QJsonDocument::fromJson(st.columnText(4).toUtf8()).object();
+    blob.stats = st.columnObject(4);
     return blob;
 }
 
@@ -63,7 +54,7 @@ std::vector<QString> replaceIndexBlob(Project &project, const IndexBlob &blob)
     }
     sql::Statement st(project.db(),
                       "INSERT INTO index_blob(set_id, kind, params, path, data, stats) VALUES(?,?,?,?,?,?)");
-    st.bind(1, blob.setId).bind(2, blob.kind).bind(3, json(blob.params));
+    st.bind(1, blob.setId).bind(2, blob.kind).bind(3, blob.params);
     if (blob.path.isEmpty())
         st.bindNull(4);
     else
@@ -72,7 +63,7 @@ std::vector<QString> replaceIndexBlob(Project &project, const IndexBlob &blob)
         st.bindBlob(5, blob.data.constData(), blob.data.size());
     else
         st.bindNull(5);
-    st.bind(6, json(blob.stats));
+    st.bind(6, blob.stats);
     st.exec();
     tx.commit();
     return oldPaths;

@@ -133,10 +133,7 @@ private:
         std::vector<qint64> ids;
         m_sequence.bind(1, id);
         if (m_sequence.step()) {
-            const auto blob = m_sequence.columnBlob(0);
-            ids.resize(blob.size() / sizeof(qint64));
-            if (!ids.empty())
-                std::memcpy(ids.data(), blob.data(), ids.size() * sizeof(qint64));
+            m_sequence.columnArray(0, ids);
         }
         m_sequence.reset();
         return ids;

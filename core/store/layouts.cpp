@@ -3,25 +3,7 @@
 #include "store/project.h"
 #include "store/sqlite.h"
 
-#include <QJsonDocument>
-
-#include <cstring>
-
 namespace orrery {
-
-namespace {
-
-QString json(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
-
-QJsonObject object(const QString &text)
-{
-    return QJsonDocument::fromJson(text.toUtf8()).object();
-}
-
-} // namespace
 
 qint64 saveLayout(Project &project, Layout &layout, bool replace)
 {
@@ -56,9 +38,9 @@ qint64 saveLayout(Project &project, Layout &layout, bool replace)
     }
     sql::Statement st(project.db(),
                       "INSERT INTO layout(set_id, name, method, params, coords, stats) VALUES(?,?,?,?,?,?)");
-    st.bind(1, layout.setId).bind(2, layout.name).bind(3, layout.method).bind(4, json(layout.params));
+    st.bind(1, layout.setId).bind(2, layout.name).bind(3, layout.method).bind(4, layout.params);
     st.bindBlob(5, layout.xy.data(), qint64(layout.xy.size() * sizeof(double)));
-    st.bind(6, json(layout.stats));
+    st.bind(6, layout.stats);
     try {
         st.exec();
     } catch (const Error &e) {
@@ -85,12 +67,10 @@ Layout loadLayout(Project &project, const QString &name)
     layout.setId = st.columnInt(2);
     layout.setName = st.columnText(3);
     layout.method = st.columnText(4);
-    layout.params = object(st.columnText(5));
-    layout.stats = object(st.columnText(6));
-    const auto blob = st.columnBlob(7);
-    layout.xy.resize(blob.size() / sizeof(double) / 2 * 2);
-    if (!layout.xy.empty())
-        std::memcpy(layout.xy.data(), blob.data(), layout.xy.size() * sizeof(double));
+    layout.params = st.columnObject(5);
+    layout.stats = st.columnObject(6);
+    st.columnArray(7, layout.xy);
+    layout.xy.resize(layout.xy.size() / 2 * 2);
     return layout;
 }
 

@@ -1,5 +1,7 @@
 #include "sqlite.h"
 
+#include <QJsonDocument>
+
 namespace orrery::sql {
 
 QString lastError(sqlite3 *db)
@@ -129,6 +131,18 @@ std::string_view Statement::columnUtf8(int column) const
 {
     const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
     return text ? std::string_view(text, size_t(sqlite3_column_bytes(m_stmt, column))) : std::string_view();
+}
+
+QJsonObject Statement::columnObject(int column) const
+{
+    const std::string_view text = columnUtf8(column);
+    return QJsonDocument::fromJson(QByteArray::fromRawData(text.data(), qsizetype(text.size()))).object();
+}
+
+Statement &Statement::bind(int index, const QJsonObject &object)
+{
+    const QByteArray text = QJsonDocument(object).toJson(QJsonDocument::Compact);
+    return bind(index, std::string_view(text.constData(), size_t(text.size())));
 }
 
 std::span<const std::byte> Statement::columnBlob(int column) const

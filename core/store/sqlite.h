@@ -3,10 +3,12 @@
 #include "base/error.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
 
 #include <sqlite3.h>
 
+#include <cstring>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -30,6 +32,7 @@ public:
     Statement &bind(int index, double value);
     Statement &bind(int index, std::string_view utf8); ///< SQLITE_TRANSIENT copy; NULL when data() is null
     Statement &bind(int index, const QString &text);
+    Statement &bind(int index, const QJsonObject &object); ///< as compact JSON text
     Statement &bindBlob(int index, const void *data, qint64 bytes);
     Statement &bindNull(int index);
 
@@ -46,6 +49,22 @@ public:
     QString columnText(int column) const;
     std::string_view columnUtf8(int column) const;
     std::span<const std::byte> columnBlob(int column) const;
+    /// A blob column as an array of T, into `out` (its capacity reused across rows).
+    template<typename T> void columnArray(int column, std::vector<T> &out) const
+    {
+        const std::span<const std::byte> blob = columnBlob(column);
+        out.resize(blob.size() / sizeof(T));
+        if (!out.empty())
+            std::memcpy(out.data(), blob.data(), out.size() * sizeof(T));
+    }
+    template<typename T> std::vector<T> columnArray(int column) const
+    {
+        std::vector<T> out;
+        columnArray(column, out);
+        return out;
+    }
+    /// A JSON text column as an object (empty when it is NULL or not an object).
+    QJsonObject columnObject(int column) const;
     bool columnIsNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
 
     sqlite3_stmt *handle() const { return m_stmt; }
