@@ -16,8 +16,8 @@
 #include "store/project.h"
 #include "testutil.h"
 
+#include <QApplication>
 #include <QComboBox>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -31,7 +31,6 @@ class TestUiClusters final : public QObject {
 
 private slots:
     void initTestCase();
-    void cleanupTestCase();
     void dialogRequest();
     void clusterFromTheWindow();
     void cancelStoresNothing();
@@ -47,7 +46,6 @@ private:
 void TestUiClusters::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QSettings(QStringLiteral("Orrery"), QStringLiteral("Orrery")).clear();
     m_sample = m_dir.filePath(QStringLiteral("sample.orrery"));
     JobContext job;
     io::createSampleProject(m_sample, job);
@@ -57,11 +55,6 @@ void TestUiClusters::initTestCase()
     runEmbedStep(project, plan.steps.front(), job);
     m_set = plan.mapSet;
     m_layout = runLayoutStep(project, m_set, ProjectionMethod::Pca, job).name;
-}
-
-void TestUiClusters::cleanupTestCase()
-{
-    QSettings(QStringLiteral("Orrery"), QStringLiteral("Orrery")).clear();
 }
 
 bool TestUiClusters::openMap(MainWindow &window, const QString &path)
@@ -261,5 +254,18 @@ void TestUiClusters::cancelStoresNothing()
     QVERIFY(!window.map()->view()->hasClusters());
 }
 
-QTEST_MAIN(TestUiClusters)
+int main(int argc, char **argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Settings (recent projects, the window's state) of its own, so that UI tests running beside
+    // it never see its projects nor it theirs.
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath(QStringLiteral("config"))));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath(QStringLiteral("data"))));
+    QApplication app(argc, argv);
+    TestUiClusters test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_ui_clusters.moc"
