@@ -22,6 +22,7 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace orrery;
 using namespace orrery::ui;
@@ -144,6 +145,13 @@ void TestUiClusters::clusterFromTheWindow()
         QTRY_VERIFY_WITH_TIMEOUT(!view->clusterLabels().empty(), 10000);
         for (const ClusterLabel &l : view->clusterLabels())
             QVERIFY(!l.place.rect.intersects(view->legendArea()));
+        // The labels can be hidden and shown again.
+        map->clusterLabelsButton()->setChecked(false);
+        QVERIFY(!view->clusterLabelsVisible());
+        view->repaint();
+        QVERIFY(view->clusterLabels().empty());
+        map->clusterLabelsButton()->setChecked(true);
+        QVERIFY(view->clusterLabelsVisible());
         // The charts can chart it without reopening.
         ChartsDock *charts = window.charts();
         charts->addChart();

@@ -100,6 +100,15 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
     bar->addWidget(m_colour);
     QAction *cluster = bar->addAction(tr("Cluster…"), this, &MapPage::chooseClustering);
     cluster->setToolTip(tr("Group the points into clusters that label themselves (k-means or density)"));
+    m_clusterLabelsButton = new QToolButton;
+    m_clusterLabelsButton->setText(tr("Labels"));
+    m_clusterLabelsButton->setCheckable(true);
+    m_clusterLabelsButton->setChecked(true);
+    m_clusterLabelsButton->setAutoRaise(true);
+    m_clusterLabelsButton->setToolTip(
+        tr("Label the clusters on the map: coarse ones zoomed out, finer ones as you zoom in"));
+    connect(m_clusterLabelsButton, &QToolButton::toggled, m_view, &ScatterView::setClusterLabelsVisible);
+    bar->addWidget(m_clusterLabelsButton);
     bar->addSeparator();
 
     bar->addWidget(new QLabel(tr("Size")));
@@ -358,8 +367,10 @@ void MapPage::setColourByClusters()
 void MapPage::showClustering(const QString &name, bool colour)
 {
     const quint64 serial = ++m_clusteringSerial;
-    if (colour)
+    if (colour) {
         m_clusterColour = true;
+        m_clusterLabelsButton->setChecked(true); // chosen to look at: labelled
+    }
     const bool wasColoured = m_view->colourLevel() >= 0;
     m_clustering = name;
     m_clusteringShown = false;
@@ -400,9 +411,9 @@ void MapPage::applyClustering(const Clustering &clustering, const std::vector<qi
         m_view->setClusters(clustering); // rows are the set's: no mapping through ids
     else
         m_view->setClusters(clustering, setIds);
-    m_view->setClusterLabelsVisible(true);
+    m_view->setClusterLabelsVisible(m_clusterLabelsButton->isChecked());
     m_clusteringShown = true;
-    if (m_clusterColour)
+    if (m_clusterColour && m_view->colourLevel() != 0) // setClusters recoloured at that level already
         m_view->colourByClusters(0);
     emit clusteringShown(clustering.name);
 }
@@ -436,6 +447,7 @@ bool MapPage::startClustering(ClusterRequest request)
         ++m_clusteringSerial;
         m_clustering = c.name;
         m_clusterColour = true;
+        m_clusterLabelsButton->setChecked(true);
         reloadClusterings();
         applyClustering(c, rows.setIds);
     });

@@ -39,6 +39,8 @@ public:
     /// cannot be written.
     bool exportImage(const QString &path, QString *error = nullptr) const;
     QComboBox *colourCombo() const { return m_colour; }
+    /// Shows or hides the cluster labels (checked by default and whenever clusters are chosen).
+    QToolButton *clusterLabelsButton() const { return m_clusterLabelsButton; }
 
     /// The project labels and colours are read from (null: none).
     void setProject(Project *project);
@@ -107,6 +109,7 @@ private:
     QComboBox *m_colour = nullptr;
     QSlider *m_size = nullptr;
     QToolButton *m_density = nullptr;
+    QToolButton *m_clusterLabelsButton = nullptr;
     QLabel *m_caption = nullptr;
     QString m_name;
     ColourBy m_colourBy = ColourBy::Label; ///< labels and tags are what most data sets carry
