@@ -66,6 +66,7 @@ Blobs makeBlobs(qint64 perFine = 1500, qint64 noise = 800, quint32 seed = 5)
 void settle(ScatterView &view)
 {
     QTRY_VERIFY_WITH_TIMEOUT(view.isReady(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isBuildingClusterAnchors(), 60000); // large maps build them on a worker
     view.renderNow();
     const quint64 wanted = view.requestedGeneration();
     QTRY_VERIFY_WITH_TIMEOUT(view.frameGeneration() >= wanted, 60000);

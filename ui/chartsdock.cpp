@@ -291,6 +291,13 @@ void ChartsDock::setProject(const QString &path, const QStringList &jsonFields, 
     setRows({});
 }
 
+void ChartsDock::setClusterings(const QStringList &clusterings)
+{
+    m_clusterings = clusterings;
+    for (const Chart &c : m_charts)
+        c.panel->setChoices(m_fields, m_clusterings);
+}
+
 void ChartsDock::setRows(const std::vector<qint64> &ids)
 {
     if (m_ids && *m_ids == ids)

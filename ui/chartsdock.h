@@ -89,6 +89,8 @@ public:
     void setMapView(ScatterView *view);
     /// A project was opened (empty: closed): lists its JSON fields and clusterings; charts stay.
     void setProject(const QString &path, const QStringList &jsonFields, const QStringList &clusterings);
+    /// The project's clusterings changed (one was computed): the charts offer them, keeping their choice.
+    void setClusterings(const QStringList &clusterings);
     /// The rows of a new map (its item ids): every chart is read again; filters stay by bar name.
     void setRows(const std::vector<qint64> &ids);
     /// Replaces how attributes are read (tests; the store by default).

@@ -174,6 +174,16 @@ void MainWindow::connectExploring()
             });
     connect(m_searchDock, &SearchDock::filterChanged, m_chartsDock, &ChartsDock::setSearchFilter);
     connect(m_bookmarksDock, &BookmarksDock::message, this, &MainWindow::showMessage);
+    connect(m_map, &MapPage::message, this, &MainWindow::showMessage);
+    connect(m_map, &MapPage::clusteringStored, this, [this] {
+        if (Project *project = m_session->project()) {
+            try {
+                m_chartsDock->setClusterings(clusteringNames(*project));
+            } catch (const Error &e) {
+                showMessage(tr("Could not list the clusterings: %1").arg(e.message()), 8000);
+            }
+        }
+    });
 }
 
 void MainWindow::createDocks()
@@ -287,6 +297,9 @@ void MainWindow::createActions()
     m_computeMapAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     m_computeMapAction->setStatusTip(
         tr("Embed the selected dataset with defaults for its kind, then lay it out (PCA at once, then UMAP)"));
+    m_clusterAction = map->addAction(tr("C&luster…"), m_map, &MapPage::chooseClustering);
+    m_clusterAction->setStatusTip(tr("Group the points on the map into clusters that label themselves: k-means over "
+                                     "its embedding set or density over its layout"));
     map->addSeparator();
     const std::pair<const char *, ProjectionMethod> methods[] = {
         {QT_TR_NOOP("&PCA"), ProjectionMethod::Pca},
@@ -597,6 +610,7 @@ void MainWindow::updateActions()
     const bool hasSet = open && !m_session->set().isEmpty();
     for (QAction *action : std::as_const(m_projectionActions))
         action->setEnabled(hasSet);
+    m_clusterAction->setEnabled(open && !m_map->layoutName().isEmpty());
     const bool selected = open && m_session->hasSelection();
     for (QAction *action : std::as_const(m_exportSelectionActions))
         action->setEnabled(selected);

@@ -130,6 +130,7 @@ private:
     QAction *m_importFolderAction = nullptr;
     QAction *m_sampleAction = nullptr;
     QAction *m_computeMapAction = nullptr;
+    QAction *m_clusterAction = nullptr;
     QList<QAction *> m_projectionActions;
     QList<QAction *> m_exportSelectionActions;
     QAction *m_exportMapAction = nullptr;

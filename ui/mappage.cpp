@@ -2,11 +2,17 @@
 
 #include <QFileInfo>
 
+#include "clusterdialog.h"
 #include "jobrunner.h"
 #include "scatterview.h"
 
+#include "store/clusterings.h"
+#include "store/embeddingsets.h"
 #include "store/itemdetails.h"
 #include "store/project.h"
+
+#include <QElapsedTimer>
+#include <QLocale>
 
 #include <QActionGroup>
 #include <QComboBox>
@@ -17,9 +23,23 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <memory>
 
 namespace orrery::ui {
+
+namespace {
+
+/// A clustering read or computed in a job, with the item ids of its set's rows.
+struct ClusteringRows {
+    Clustering clustering;
+    std::vector<qint64> setIds;
+    double seconds = 0;
+};
+
+constexpr int fixedColourChoices = 6;
+
+} // namespace
 
 MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner(runner)
 {
@@ -68,9 +88,27 @@ MapPage::MapPage(JobRunner *runner, QWidget *parent) : QWidget(parent), m_runner
         m_colour->addItem(text, int(by));
     m_colour->setToolTip(tr("Categories get a palette and a legend; lengths and popularity a colour scale"));
     m_colour->setCurrentIndex(m_colour->findData(int(m_colourBy)));
-    connect(m_colour, &QComboBox::activated, this,
-            [this](int index) { setColourBy(ColourBy(m_colour->itemData(index).toInt())); });
+    connect(m_colour, &QComboBox::activated, this, [this](int index) {
+        const QVariant data = m_colour->itemData(index);
+        if (data.typeId() == QMetaType::QString)
+            showClustering(data.toString(), true);
+        else
+            setColourBy(ColourBy(data.toInt()));
+    });
+    m_colour->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_colour->setMaximumWidth(fontMetrics().horizontalAdvance(u'M') * 18);
     bar->addWidget(m_colour);
+    QAction *cluster = bar->addAction(tr("Cluster…"), this, &MapPage::chooseClustering);
+    cluster->setToolTip(tr("Group the points into clusters that label themselves (k-means or density)"));
+    m_clusterLabelsButton = new QToolButton;
+    m_clusterLabelsButton->setText(tr("Labels"));
+    m_clusterLabelsButton->setCheckable(true);
+    m_clusterLabelsButton->setChecked(true);
+    m_clusterLabelsButton->setAutoRaise(true);
+    m_clusterLabelsButton->setToolTip(
+        tr("Label the clusters on the map: coarse ones zoomed out, finer ones as you zoom in"));
+    connect(m_clusterLabelsButton, &QToolButton::toggled, m_view, &ScatterView::setClusterLabelsVisible);
+    bar->addWidget(m_clusterLabelsButton);
     bar->addSeparator();
 
     bar->addWidget(new QLabel(tr("Size")));
@@ -144,6 +182,11 @@ void MapPage::showLayout(const QString &name, const std::vector<double> &xy, con
         m_view->clear();
         m_caption->clear();
         ++m_pointsSerial;
+        m_setName.clear();
+        m_clustering.clear();
+        m_clusteringShown = false;
+        ++m_clusteringSerial;
+        reloadClusterings();
         return;
     }
     if (name == m_name && m_view->ids() == ids) {
@@ -153,6 +196,12 @@ void MapPage::showLayout(const QString &name, const std::vector<double> &xy, con
         m_view->setPoints(xy, ids);
         m_name = name;
         ++m_pointsSerial;
+        m_setName = name.left(name.lastIndexOf(u'/'));
+        const QString before = m_clustering;
+        const bool kept = m_clusteringShown && m_view->rowClusters().size() == size_t(m_view->pointCount());
+        reloadClusterings(); // picks the clustering of this layout
+        if (!kept || m_clustering != before)
+            showClustering(m_clustering, false);
         readColours();
         // Rows changed: what is marked follows its items onto the new points.
         m_view->setCurrentRow(m_currentId ? m_view->rowOf(m_currentId) : -1);
@@ -217,6 +266,7 @@ void MapPage::setFilterItems(const QList<qint64> &admitted, bool active)
 void MapPage::setColourBy(ColourBy by)
 {
     m_colourBy = by;
+    m_clusterColour = false;
     const int index = m_colour->findData(int(by));
     if (index >= 0 && index != m_colour->currentIndex())
         m_colour->setCurrentIndex(index);
@@ -225,6 +275,11 @@ void MapPage::setColourBy(ColourBy by)
 
 void MapPage::readColours()
 {
+    if (m_clusterColour && !m_clustering.isEmpty()) {
+        if (m_clusteringShown)
+            m_view->colourByClusters(0);
+        return; // else the clustering being read colours the points once it is in
+    }
     if (m_colourBy == ColourBy::None || !m_project || m_view->pointCount() == 0) {
         m_view->clearColours();
         return;
@@ -238,7 +293,7 @@ void MapPage::readColours()
     spec.key = QStringLiteral("map-colours");
     spec.context = this;
     spec.onReady = JobRunner::typed<PointColours>([this, serial](PointColours colours) {
-        if (serial != m_pointsSerial || colours.by != m_colourBy)
+        if (serial != m_pointsSerial || colours.by != m_colourBy || (m_clusterColour && !m_clustering.isEmpty()))
             return; // the points or the choice changed meanwhile
         if (colours.isCategorical())
             m_view->setCategories(std::move(colours.categories), colours.names);
@@ -251,6 +306,178 @@ void MapPage::readColours()
         Project project(path);
         return readPointColours(project, *ids, by, 12, job);
     });
+}
+
+void MapPage::reloadClusterings()
+{
+    m_clusterings.clear();
+    if (m_project && !m_setName.isEmpty()) {
+        try {
+            for (const ClusteringInfo &c : listClusterings(*m_project))
+                if (c.setName == m_setName)
+                    m_clusterings.append(c);
+        } catch (const Error &e) {
+            emit message(tr("Could not list the clusterings: %1").arg(e.message()), 10000);
+        }
+    }
+    const auto known = [this](const QString &name) {
+        return std::any_of(m_clusterings.cbegin(), m_clusterings.cend(),
+                           [&](const ClusteringInfo &c) { return c.name == name; });
+    };
+    if (!known(m_clustering)) {
+        // This layout's own density clusters first, else the newest k-means of its set.
+        const ClusteringInfo *best = nullptr;
+        const auto rank = [this](const ClusteringInfo &c) {
+            return c.layoutName == m_name ? 2 : c.layoutName.isEmpty() ? 1 : 0;
+        };
+        for (const ClusteringInfo &c : std::as_const(m_clusterings))
+            if (!best || rank(c) > rank(*best) || (rank(c) == rank(*best) && c.id > best->id))
+                best = &c;
+        if (best && rank(*best) == 0)
+            best = nullptr; // another layout's density clusters: only when asked for
+        m_clustering = best ? best->name : QString();
+        m_clusteringShown = false;
+    }
+    fillColourChoices();
+}
+
+void MapPage::fillColourChoices()
+{
+    while (m_colour->count() > fixedColourChoices)
+        m_colour->removeItem(m_colour->count() - 1);
+    for (const ClusteringInfo &c : std::as_const(m_clusterings)) {
+        m_colour->addItem(tr("Clusters: %1").arg(c.name), c.name);
+        m_colour->setItemData(m_colour->count() - 1,
+                              tr("%1 · %n clusters at the finest level", "", c.clusters).arg(c.method),
+                              Qt::ToolTipRole);
+    }
+    const int index = m_clusterColour && !m_clustering.isEmpty() ? m_colour->findData(m_clustering)
+                                                                 : m_colour->findData(int(m_colourBy));
+    if (index >= 0)
+        m_colour->setCurrentIndex(index);
+}
+
+void MapPage::setColourByClusters()
+{
+    m_clusterColour = true;
+    fillColourChoices();
+    readColours();
+}
+
+void MapPage::showClustering(const QString &name, bool colour)
+{
+    const quint64 serial = ++m_clusteringSerial;
+    if (colour) {
+        m_clusterColour = true;
+        m_clusterLabelsButton->setChecked(true); // chosen to look at: labelled
+    }
+    const bool wasColoured = m_view->colourLevel() >= 0;
+    m_clustering = name;
+    m_clusteringShown = false;
+    fillColourChoices();
+    if (name.isEmpty() || !m_project || m_view->pointCount() == 0) {
+        m_view->clearClusters();
+        if (wasColoured)
+            readColours(); // the attribute's colours again
+        emit clusteringShown({});
+        return;
+    }
+    const quint64 points = m_pointsSerial;
+    const QString path = m_project->path();
+    JobSpec spec;
+    spec.label = tr("Clusters %1").arg(name);
+    spec.key = QStringLiteral("map-clusters");
+    spec.context = this;
+    spec.onReady = JobRunner::typed<ClusteringRows>([this, serial, points](ClusteringRows rows) {
+        if (serial == m_clusteringSerial && points == m_pointsSerial)
+            applyClustering(rows.clustering, rows.setIds);
+    });
+    spec.onFailed = [this, serial, name](const QString &text) {
+        if (serial == m_clusteringSerial)
+            emit message(tr("Could not show the clusters %1: %2").arg(name, text), 15000);
+    };
+    m_runner->start(spec, [path, name](JobRun &) -> std::any {
+        Project project(path);
+        ClusteringRows out;
+        out.clustering = loadClustering(project, name);
+        out.setIds = loadEmbeddingSetIds(project, out.clustering.setName);
+        return out;
+    });
+}
+
+void MapPage::applyClustering(const Clustering &clustering, const std::vector<qint64> &setIds)
+{
+    if (setIds == m_view->ids())
+        m_view->setClusters(clustering); // rows are the set's: no mapping through ids
+    else
+        m_view->setClusters(clustering, setIds);
+    m_view->setClusterLabelsVisible(m_clusterLabelsButton->isChecked());
+    m_clusteringShown = true;
+    if (m_clusterColour && m_view->colourLevel() != 0) // setClusters recoloured at that level already
+        m_view->colourByClusters(0);
+    emit clusteringShown(clustering.name);
+}
+
+bool MapPage::startClustering(ClusterRequest request)
+{
+    if (!m_project || m_name.isEmpty() || m_setName.isEmpty())
+        return false;
+    const bool density = request.method == u"density";
+    request.setName = density ? QString() : m_setName;
+    request.layoutName = density ? m_name : QString();
+    request.name = orrery::clusteringName(request);
+    const QString path = m_project->path();
+    const QString target = density ? m_name : m_setName;
+    JobSpec spec;
+    spec.label = tr("Clusters of %1").arg(target);
+    spec.key = QStringLiteral("cluster"); // a new request replaces the one running
+    spec.context = this;
+    spec.onReady = JobRunner::typed<ClusteringRows>([this, path](ClusteringRows rows) {
+        if (!m_project || m_project->path() != path)
+            return;
+        const Clustering &c = rows.clustering;
+        const auto finest = std::count_if(c.clusters.cbegin(), c.clusters.cend(),
+                                          [](const Cluster &k) { return k.level == 0; });
+        emit clusteringStored(c.name);
+        emit message(tr("Clusters %1: %n clusters in %2 s", "", int(finest))
+                         .arg(c.name, QLocale().toString(rows.seconds, 'f', 1)),
+                     10000);
+        if (c.setName != m_setName)
+            return;
+        ++m_clusteringSerial;
+        m_clustering = c.name;
+        m_clusterColour = true;
+        m_clusterLabelsButton->setChecked(true);
+        reloadClusterings();
+        applyClustering(c, rows.setIds);
+    });
+    spec.onFailed = [this, target](const QString &text) {
+        emit message(tr("Could not cluster %1: %2").arg(target, text), 15000);
+    };
+    spec.onCancelled = [this] { emit message(tr("Clustering cancelled; nothing was stored"), 8000); };
+    m_runner->start(spec, [path, request](JobRun &job) -> std::any {
+        QElapsedTimer clock;
+        clock.start();
+        Project project(path);
+        ClusteringRows out;
+        out.clustering = clusterSet(project, request, job);
+        out.setIds = loadEmbeddingSetIds(project, out.clustering.setName);
+        out.seconds = double(clock.elapsed()) / 1000.0;
+        return out;
+    });
+    emit message(tr("Clustering %1…").arg(target), 5000);
+    return true;
+}
+
+void MapPage::chooseClustering()
+{
+    if (!m_project || m_name.isEmpty()) {
+        emit message(tr("Show a map first: clusters are computed for the set or layout on the map"), 8000);
+        return;
+    }
+    ClusterDialog dialog(m_setName, m_name, this);
+    if (dialog.exec() == QDialog::Accepted)
+        startClustering(dialog.request());
 }
 
 QString MapPage::labelOf(qint64 row)

@@ -331,6 +331,9 @@ void ScatterView::setClusters(const Clustering &clustering, const std::vector<qi
             if (const qint64 row = rowOf(setIds[i]); row >= 0)
                 m_rowCluster[size_t(row)] = clustering.assignment[i];
     }
+    // Another clustering's labels must not linger while this one's anchors are built.
+    m_clusterAnchors = {};
+    m_clusterLabels.clear();
     rebuildClusterAnchors();
     if (m_colourLevel >= 0)
         colourByClusters(m_colourLevel);
@@ -339,6 +342,7 @@ void ScatterView::setClusters(const Clustering &clustering, const std::vector<qi
 
 void ScatterView::clearClusters()
 {
+    ++m_anchorGeneration;
     m_clusterList.clear();
     m_rowCluster.clear();
     m_clusterAnchors = {};
@@ -350,11 +354,43 @@ void ScatterView::clearClusters()
 
 void ScatterView::rebuildClusterAnchors()
 {
+    ++m_anchorGeneration;
     if (m_rowCluster.empty() || !m_points || m_points->count() != qint64(m_rowCluster.size())) {
         m_clusterAnchors = {};
         return;
     }
-    m_clusterAnchors = ClusterAnchors(m_clusterList, m_rowCluster, *m_points);
+    if (qint64(m_rowCluster.size()) <= m_anchorSyncLimit) {
+        m_clusterAnchors = ClusterAnchors(m_clusterList, m_rowCluster, *m_points);
+        return;
+    }
+    // Positions that move (a converging layout) keep the previous anchors until the new ones come.
+    if (!m_anchorBuilding)
+        launchAnchorBuild();
+}
+
+void ScatterView::launchAnchorBuild()
+{
+    m_anchorBuilding = true;
+    m_anchorWorkers.setMaxThreadCount(1);
+    const quint64 generation = m_anchorGeneration;
+    auto rows = std::make_shared<const std::vector<qint32>>(m_rowCluster);
+    m_anchorWorkers.start([this, generation, rows, clusters = m_clusterList, points = m_points] {
+        auto anchors = std::make_shared<ClusterAnchors>(clusters, *rows, *points);
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, points, anchors] {
+                m_anchorBuilding = false;
+                if (generation == m_anchorGeneration && points == m_points) {
+                    m_clusterAnchors = std::move(*anchors);
+                    update();
+                    emit clusterAnchorsReady();
+                } else if (qint64(m_rowCluster.size()) > m_anchorSyncLimit && m_points
+                           && m_points->count() == qint64(m_rowCluster.size())) {
+                    launchAnchorBuild(); // a newer request came meanwhile: build that one
+                }
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void ScatterView::setClusterLabelsVisible(bool visible)

@@ -93,6 +93,11 @@ public:
     /// The finest cluster id of each row (-1: none), after mapping through ids.
     const std::vector<qint32> &rowClusters() const { return m_rowCluster; }
     const ClusterAnchors &clusterAnchors() const { return m_clusterAnchors; }
+    /// Rows up to which the anchors are built on the spot (a few ms); above it they are built on a
+    /// worker and the labels appear once they arrive (clusterAnchorsReady), the latest request winning.
+    void setClusterAnchorSyncLimit(qint64 rows) { m_anchorSyncLimit = rows; }
+    /// True while anchors are being built off the GUI thread.
+    bool isBuildingClusterAnchors() const { return m_anchorBuilding; }
     void setClusterLabelsVisible(bool visible);
     bool clusterLabelsVisible() const { return m_clusterLabelsVisible; }
     /// Colours rows by their cluster at `level` (0: the finest, clamped to the clustering's levels),
@@ -204,6 +209,7 @@ signals:
     void activated(qint64 row); ///< double-click on a point
     void viewChanged();
     void pointsReady(); ///< the grid of the latest points is built
+    void clusterAnchorsReady(); ///< anchors built off the GUI thread are in clusterAnchors()
     void frameReady(quint64 generation);
 
 protected:
@@ -241,6 +247,7 @@ private:
     void frameDone(quint64 generation, QImage image, FrameInfo info, MapView view,
                    std::shared_ptr<const ContourSet> contours);
     void rebuildClusterAnchors();
+    void launchAnchorBuild();
     std::vector<quint8> &flagsForWrite();
     void setFlagBits(const std::vector<qint64> &oldRows, const std::vector<qint64> &newRows, quint8 bit);
     std::vector<qint64> validRows(std::vector<qint64> rows) const;
@@ -289,6 +296,10 @@ private:
     bool m_clusterLabelsVisible = true;
     int m_colourLevel = -1;
     std::vector<ClusterLabel> m_clusterLabels;
+    qint64 m_anchorSyncLimit = 20000;
+    quint64 m_anchorGeneration = 0; // bumped by every request; a build of an older one is dropped
+    bool m_anchorBuilding = false;
+    QThreadPool m_anchorWorkers; // one build at a time; waits for it when the view goes
     bool m_contoursVisible = false;
     std::shared_ptr<ContourCache> m_contourCache = std::make_shared<ContourCache>();
     std::shared_ptr<const ContourSet> m_frameContours;

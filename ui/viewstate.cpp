@@ -41,7 +41,10 @@ QJsonObject ViewState::capture() const
     for (const qint64 row : view->selection())
         selection.append(view->idOf(row));
     o.insert(QStringLiteral("selection"), selection);
-    o.insert(QStringLiteral("colourBy"), toString(m_map->colourBy()));
+    o.insert(QStringLiteral("colourBy"),
+             m_map->isColouringByClusters() && !m_map->clusteringName().isEmpty() ? QStringLiteral("clusters")
+                                                                                  : toString(m_map->colourBy()));
+    o.insert(QStringLiteral("clusters"), m_map->clusteringName());
     o.insert(QStringLiteral("search"), m_search->searchEdit()->text());
     o.insert(QStringLiteral("filter"),
              QJsonArray::fromStringList(m_search->filterCombo()->currentData().toStringList()));
@@ -82,8 +85,16 @@ void ViewState::applyRest()
     }
     const QJsonObject state = std::exchange(m_pending, {});
     ColourBy by;
-    if (fromString(state.value(QStringLiteral("colourBy")).toString(), &by) && by != m_map->colourBy())
+    const QString colourBy = state.value(QStringLiteral("colourBy")).toString();
+    const bool clusterColour = colourBy == u"clusters";
+    if (fromString(colourBy, &by) && (by != m_map->colourBy() || m_map->isColouringByClusters()))
         m_map->setColourBy(by);
+    // Bookmarks from before clusters were saved have no "clusters": the layout's own stay.
+    if (state.contains(QStringLiteral("clusters"))) {
+        const QString clusters = state.value(QStringLiteral("clusters")).toString();
+        if (clusters != m_map->clusteringName() || clusterColour != m_map->isColouringByClusters())
+            m_map->showClustering(clusters, clusterColour);
+    }
     const QString search = state.value(QStringLiteral("search")).toString();
     if (search != m_search->searchEdit()->text())
         m_search->setSearchText(search);

@@ -14,7 +14,7 @@ class ProjectSession;
 class SearchDock;
 
 /// What the window is showing, as JSON, and back: the set and layout, the camera (centre and
-/// scale), the selected item ids, colour-by, the search text, the search dock's filter and the
+/// scale), the selected item ids, colour-by, the clustering shown, the search text, the search dock's filter and the
 /// charts with their filters. Bookmarks store it. Restoring a state of another layout shows that
 /// layout first and applies the rest once its points are in.
 class ViewState final : public QObject {

@@ -1,11 +1,14 @@
 #include "jobrunner.h"
 #include "mainwindow.h"
+#include "mappage.h"
 #include "projectsession.h"
 #include "recommenddock.h"
 #include "recommendpanel.h"
+#include "scatterview.h"
 #include "settings.h"
 
 #include "base/error.h"
+#include "store/colouring.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -16,6 +19,7 @@
 #include <QRegularExpression>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace {
@@ -79,8 +83,13 @@ int main(int argc, char **argv)
     const QCommandLineOption recommendOption(
         QStringLiteral("recommend"),
         QStringLiteral("With --select: seed the Recommendations panel from the selected song or playlist."));
-    parser.addOptions(
-        {sampleOption, projectOption, selectOption, recommendOption, screenshotOption, sizeOption, waitOption});
+    const QCommandLineOption colourOption(
+        QStringLiteral("colour-by"),
+        QStringLiteral("Colour the map by none, label, dataset, kind, length, popularity or clusters (the "
+                       "clustering of the layout shown, with its labels)."),
+        QStringLiteral("WHAT"));
+    parser.addOptions({sampleOption, projectOption, selectOption, recommendOption, screenshotOption, sizeOption,
+                       waitOption, colourOption});
     parser.process(app);
 
     // A project, or files to import (the desktop entry passes playlists opened with Orrery).
@@ -119,7 +128,20 @@ int main(int argc, char **argv)
         }
     }
 
+    const QString colourBy = parser.value(colourOption);
+    orrery::ColourBy colourAttribute = orrery::ColourBy::Label;
+    const bool colourClusters = colourBy == u"clusters";
+    if (parser.isSet(colourOption) && !colourClusters && !orrery::fromString(colourBy, &colourAttribute)) {
+        complain(QStringLiteral("--colour-by %1: expected none, label, dataset, kind, length, popularity or clusters")
+                     .arg(colourBy));
+        return 2;
+    }
+
     orrery::ui::MainWindow window;
+    if (colourClusters)
+        window.map()->setColourByClusters(); // once the layout's clustering is in
+    else if (parser.isSet(colourOption))
+        window.map()->setColourBy(colourAttribute);
     if (batch || parser.isSet(sizeOption) || !window.hasSavedGeometry())
         window.resize(size);
 
@@ -201,6 +223,20 @@ int main(int argc, char **argv)
                                     "songs first)")
                          .arg(project));
             return 1;
+        }
+        orrery::ui::ScatterView *view = window.map()->view();
+        if (colourClusters && !window.map()->isClusteringShown()) {
+            complain(QStringLiteral("--colour-by clusters: the map of %1 has no clustering (orrery-cli cluster "
+                                    "computes one)")
+                         .arg(project));
+            return 1;
+        }
+        // Labels of a large clustering are placed once their anchors are built off the GUI thread.
+        if (view->isBuildingClusterAnchors()) {
+            QEventLoop loop;
+            QObject::connect(view, &orrery::ui::ScatterView::clusterAnchorsReady, &loop, &QEventLoop::quit);
+            QTimer::singleShot(std::chrono::seconds(std::max(waitSeconds, 1)), &loop, &QEventLoop::quit);
+            loop.exec();
         }
         if (recommending || !recommendError.isEmpty()) {
             complain(QStringLiteral("--recommend: ")
