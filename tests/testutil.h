@@ -109,4 +109,15 @@ inline QByteArray fileBytes(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+/// Points the program's settings and app data (XDG_CONFIG_HOME, XDG_DATA_HOME) at a folder of
+/// its own that lives until exit, before the QApplication exists: UI tests run side by side
+/// under ctest, and one's recent projects or window state must never reach another, nor the
+/// user's. (QStandardPaths' test mode would share one ~/.qttest among all of them.)
+inline void isolateSettings()
+{
+    static QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath(QStringLiteral("config"))));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath(QStringLiteral("data"))));
+}
+
 } // namespace orrery::test

@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QStandardPaths::setTestModeEnabled(true);
+    orrery::test::isolateSettings();
     QApplication app(argc, argv);
     TestUiBookmarks test;
     QTEST_SET_MAIN_SOURCE_PATH

@@ -266,11 +266,7 @@ int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    // Settings (recent projects, the window's state) of its own, so that UI tests running beside
-    // it never see its projects nor it theirs.
-    QTemporaryDir home;
-    qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath(QStringLiteral("config"))));
-    qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath(QStringLiteral("data"))));
+    orrery::test::isolateSettings();
     QApplication app(argc, argv);
     TestUiClusters test;
     QTEST_SET_MAIN_SOURCE_PATH

@@ -537,8 +537,7 @@ int main(int argc, char **argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    // Settings and app data go to test locations, never the user's.
-    QStandardPaths::setTestModeEnabled(true);
+    orrery::test::isolateSettings();
     QApplication app(argc, argv);
     TestUiMainWindow test;
     QTEST_SET_MAIN_SOURCE_PATH
