@@ -316,28 +316,39 @@ int benchMap(const QStringList &args)
             const QColor background = QColor::fromRgb(params.background);
             ui::LabelSprites sprites;
             std::vector<double> asyncMs, labelCount, leaders;
-            const auto runMode = [&](bool withContours, bool withLabels) {
-                std::vector<double> ms, cpu;
+            // The four modes take turns on each view, so a change in the machine's load between
+            // them (it is shared) lands on all four alike.
+            struct Mode {
+                bool contours = false, labels = false;
                 std::shared_ptr<const ui::ContourSet> set;
-                for (const ui::MapView &v : views) {
-                    params.view = v;
-                    if (withContours && (!set || !ui::contoursServe(*set, v))) {
-                        set = std::make_shared<const ui::ContourSet>(ui::computeContours(*points, ui::contourArea(v)));
-                        asyncMs.push_back(set->milliseconds);
+                std::vector<double> ms, cpu;
+            };
+            Mode modes[4] = {{false, false, {}, {}, {}},
+                             {true, false, {}, {}, {}},
+                             {false, true, {}, {}, {}},
+                             {true, true, {}, {}, {}}};
+            for (const ui::MapView &v : views) {
+                params.view = v;
+                for (Mode &mode : modes) {
+                    if (mode.contours && (!mode.set || !ui::contoursServe(*mode.set, v))) {
+                        mode.set = std::make_shared<const ui::ContourSet>(
+                            ui::computeContours(*points, ui::contourArea(v)));
+                        if (!mode.labels)
+                            asyncMs.push_back(mode.set->milliseconds);
                     }
                     const double cpu0 = cpuMs();
                     QElapsedTimer total;
                     total.start();
                     QImage image = renderer.render(input, params);
                     QPainter painter(&image);
-                    if (withContours)
-                        ui::paintContours(painter, *set, v, Qt::white, background);
-                    if (withLabels) {
+                    if (mode.contours)
+                        ui::paintContours(painter, *mode.set, v, Qt::white, background);
+                    if (mode.labels) {
                         const std::vector<ui::ClusterLabel> labels = ui::layoutClusterLabels(
                             anchors, v, font, area.adjusted(2, 2, -2, -2), {legend});
                         for (const ui::ClusterLabel &l : labels)
                             ui::paintClusterLabel(painter, l, Qt::white, background, &sprites);
-                        if (!withContours) {
+                        if (!mode.contours) {
                             labelCount.push_back(double(labels.size()));
                             leaders.push_back(
                                 double(std::count_if(labels.begin(), labels.end(),
@@ -345,24 +356,26 @@ int benchMap(const QStringList &args)
                         }
                     }
                     painter.end();
-                    ms.push_back(double(total.nsecsElapsed()) / 1e6);
-                    cpu.push_back(cpuMs() - cpu0);
+                    mode.ms.push_back(double(total.nsecsElapsed()) / 1e6);
+                    mode.cpu.push_back(cpuMs() - cpu0);
                 }
-                QJsonObject o = summarise(ms, cpu);
+            }
+            const auto report = [&](const Mode &mode) {
+                QJsonObject o = summarise(mode.ms, mode.cpu);
                 QJsonObject byZoom;
                 for (size_t z = 0; z < std::size(zooms); ++z) {
-                    const auto from = ms.begin() + qsizetype(z) * perZoom;
+                    const auto from = mode.ms.begin() + qsizetype(z) * perZoom;
                     byZoom.insert(QString::number(zooms[z]),
                                   std::round(median(std::vector<double>(from, from + perZoom)) * 100) / 100);
                 }
                 o.insert(QStringLiteral("median_ms_by_zoom"), byZoom);
                 return o;
             };
-            const QJsonObject none = runMode(false, false);
-            const QJsonObject contoursOnly = runMode(true, false);
+            const QJsonObject none = report(modes[0]);
+            const QJsonObject contoursOnly = report(modes[1]);
             const size_t computedAlone = asyncMs.size();
-            const QJsonObject labelsOnly = runMode(false, true);
-            const QJsonObject both = runMode(true, true);
+            const QJsonObject labelsOnly = report(modes[2]);
+            const QJsonObject both = report(modes[3]);
             // The old way, for comparison: contours computed inside every frame.
             std::vector<double> inFrame;
             for (size_t k = 0; k < views.size(); k += 3)
@@ -388,9 +401,12 @@ int benchMap(const QStringList &args)
                 {QStringLiteral("labels_median_count"), median(labelCount)},
                 {QStringLiteral("leaders_median_count"), median(leaders)},
                 {QStringLiteral("overhead_ms"), round2(withBoth - without)},
-                // "At or under the map's frame time": within 10 % (frame-to-frame noise on a shared machine).
+                // "At or under the map's frame time" within noise: 10 % or 2 ms, whichever is more
+                // (frames on this shared machine swing by more than that from run to run).
+                {QStringLiteral("budget_rule"), QStringLiteral("both <= without + max(10 %, 2 ms); contours < 100 ms")},
                 {QStringLiteral("within_budget"),
-                 withBoth <= without * 1.1 && contoursOnly.value(QStringLiteral("median_ms")).toDouble() < 100},
+                 withBoth <= without + std::max(0.1 * without, 2.0)
+                     && contoursOnly.value(QStringLiteral("median_ms")).toDouble() < 100},
             };
         }
 

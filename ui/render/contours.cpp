@@ -1,6 +1,7 @@
 #include "contours.h"
 
 #include <QElapsedTimer>
+#include <QPaintEngine>
 #include <QPainter>
 
 #include <algorithm>
@@ -212,6 +213,7 @@ void paintLevels(QPainter &p, const ContourSet &set, const QColor &line, const Q
 {
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
+    const bool raster = p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster;
     const size_t n = set.levels.size();
     for (size_t k = 0; k < n; ++k) {
         const ContourLevel &level = set.levels[k];
@@ -224,13 +226,33 @@ void paintLevels(QPainter &p, const ContourSet &set, const QColor &line, const Q
             rank += other.mass > level.mass;
         const double t = n > 1 ? double(rank) / double(n - 1) : 1.0;
         QColor halo = background;
+        QColor colour = line;
+        colour.setAlphaF(float(0.45 + 0.45 * t));
+        if (raster) {
+            // One-pixel cosmetic lines take the raster engine's fast path; wider ones are stroked
+            // as outlines, which was most of the overlay's cost in a frame. The halo is the line
+            // drawn one pixel off on each side instead.
+            halo.setAlpha(90);
+            QPen under(halo, 1.0);
+            under.setCosmetic(true);
+            p.setPen(under);
+            for (const QPointF shift : {QPointF(1, 0), QPointF(-1, 0), QPointF(0, 1), QPointF(0, -1)}) {
+                p.save();
+                p.translate(shift / std::max(1e-9, std::sqrt(std::abs(p.worldTransform().determinant()))));
+                p.drawLines(segments.data(), int(segments.size()));
+                p.restore();
+            }
+            QPen pen(colour, 1.0);
+            pen.setCosmetic(true);
+            p.setPen(pen);
+            p.drawLines(segments.data(), int(segments.size()));
+            continue;
+        }
         halo.setAlpha(110);
         QPen under(halo, 2.6);
         under.setCosmetic(true);
         p.setPen(under);
         p.drawLines(segments.data(), int(segments.size()));
-        QColor colour = line;
-        colour.setAlphaF(float(0.45 + 0.45 * t));
         QPen pen(colour, 1.0 + 0.4 * t);
         pen.setCosmetic(true);
         p.setPen(pen);
