@@ -231,12 +231,12 @@ void paintLevels(QPainter &p, const ContourSet &set, const QColor &line, const Q
         if (raster) {
             // One-pixel cosmetic lines take the raster engine's fast path; wider ones are stroked
             // as outlines, which was most of the overlay's cost in a frame. The halo is the line
-            // drawn one pixel off on each side instead.
-            halo.setAlpha(90);
+            // drawn a pixel off diagonally on either side instead.
+            halo.setAlpha(120);
             QPen under(halo, 1.0);
             under.setCosmetic(true);
             p.setPen(under);
-            for (const QPointF shift : {QPointF(1, 0), QPointF(-1, 0), QPointF(0, 1), QPointF(0, -1)}) {
+            for (const QPointF shift : {QPointF(0.8, 0.8), QPointF(-0.8, -0.8)}) {
                 p.save();
                 p.translate(shift / std::max(1e-9, std::sqrt(std::abs(p.worldTransform().determinant()))));
                 p.drawLines(segments.data(), int(segments.size()));
