@@ -76,6 +76,7 @@ std::vector<QRectF> placeLabels(const std::vector<LabelRequest> &requests, const
 ScatterView::ScatterView(QWidget *parent) : QWidget(parent), m_renderer(std::make_shared<MapRenderer>(0))
 {
     m_workers.setMaxThreadCount(2);
+    m_contourWorker = std::make_unique<ContourWorker>(this, [this] { update(); });
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -450,8 +451,7 @@ void ScatterView::setContoursVisible(bool visible)
         return;
     m_contoursVisible = visible;
     if (!visible)
-        m_frameContours.reset();
-    scheduleRender();
+        m_contourWorker->clear();
     update();
 }
 
@@ -779,7 +779,6 @@ void ScatterView::renderNow()
     job.input = renderInput();
     job.params = renderParams(view(), devicePixelRatioF());
     job.cancel = std::make_shared<std::atomic<bool>>(false);
-    job.contours = m_contoursVisible;
     if (!m_staleSince.isValid())
         m_staleSince.start();
     if (m_rendering) {
@@ -797,24 +796,19 @@ void ScatterView::launchRender(RenderJob job)
 {
     m_rendering = true;
     m_renderCancel = job.cancel;
-    m_workers.start([this, renderer = m_renderer, cache = m_contourCache, job = std::move(job)] {
+    m_workers.start([this, renderer = m_renderer, job = std::move(job)] {
         FrameInfo info;
         QImage image = renderer->render(job.input, job.params, &info, job.cancel.get());
-        std::shared_ptr<const ContourSet> contours;
-        if (job.contours && !image.isNull())
-            contours = cache->get(job.input.points, job.params.view, {}, job.cancel.get());
         QMetaObject::invokeMethod(
             this,
-            [this, generation = job.generation, image = std::move(image), info, v = job.params.view,
-             contours = std::move(contours)]() mutable {
-                frameDone(generation, std::move(image), info, v, std::move(contours));
+            [this, generation = job.generation, image = std::move(image), info, v = job.params.view]() mutable {
+                frameDone(generation, std::move(image), info, v);
             },
             Qt::QueuedConnection);
     });
 }
 
-void ScatterView::frameDone(quint64 generation, QImage image, FrameInfo info, MapView v,
-                            std::shared_ptr<const ContourSet> contours)
+void ScatterView::frameDone(quint64 generation, QImage image, FrameInfo info, MapView v)
 {
     m_rendering = false;
     const bool latest = generation == m_requested;
@@ -824,7 +818,6 @@ void ScatterView::frameDone(quint64 generation, QImage image, FrameInfo info, Ma
         m_frameView = v;
         m_frameGeneration = generation;
         m_frameInfo = info;
-        m_frameContours = m_contoursVisible ? std::move(contours) : nullptr;
         if (latest)
             m_staleSince.invalidate();
         else
@@ -860,10 +853,13 @@ void ScatterView::paintEvent(QPaintEvent *)
         p.save();
         p.setTransform(QTransform(r, 0, 0, r, dx, dy));
         p.drawImage(QPointF(0, 0), m_frame);
-        if (m_frameContours && m_contoursVisible) {
-            paintContours(p, *m_frameContours, palette().color(QPalette::Text), background);
-        }
         p.restore();
+    }
+    if (m_contoursVisible && m_points) {
+        // Cheap while the cached set serves this view; otherwise a new one starts on its thread.
+        m_contourWorker->request(m_points, v);
+        if (const std::shared_ptr<const ContourSet> &set = m_contourWorker->current())
+            paintContours(p, *set, v, palette().color(QPalette::Text), background);
     }
     paintOverlays(p, v, QRectF(rect()), m_frameInfo, true);
 }
@@ -1096,7 +1092,7 @@ void ScatterView::paintOverlays(QPainter &p, const MapView &v, const QRectF &are
         std::erase_if(m_clusterLabels, [](const ClusterLabel &l) { return l.place.rect.isNull(); });
         const QColor base = pal.color(QPalette::Base);
         for (const ClusterLabel &l : m_clusterLabels)
-            paintClusterLabel(p, l, text, base);
+            paintClusterLabel(p, l, text, base, interactive ? &m_labelSprites : nullptr);
         m_labelRects.assign(pointLabels, QRectF());
         m_leaderRects.clear();
         for (size_t i = 0; i < pointLabels; ++i) {

@@ -111,11 +111,16 @@ public:
     const std::vector<QRectF> &leaderLabelRects() const { return m_leaderRects; }
 
     // --- Contours -----------------------------------------------------------------------------
-    /// Density contours of the points in view, computed with each frame on the render thread.
+    /// Density contours of the points around the view, computed off the GUI thread and off the
+    /// frames (ContourWorker) when the zoom has changed by half or the view left the area they
+    /// cover; each paint draws the cached lines moved and scaled to the current view.
     void setContoursVisible(bool visible);
     bool contoursVisible() const { return m_contoursVisible; }
-    /// The contours of the frame on screen (null when off or not yet computed).
-    const std::shared_ptr<const ContourSet> &contours() const { return m_frameContours; }
+    /// The contours on screen (null when off or not yet computed); their `view` is the wider area
+    /// they were computed over.
+    const std::shared_ptr<const ContourSet> &contours() const { return m_contourWorker->current(); }
+    /// Whether newer contours are being computed.
+    bool contoursPending() const { return m_contourWorker->busy(); }
 
     // --- Appearance ---------------------------------------------------------------------------
     /// Disc diameter in logical pixels; 0 picks one from the number of points (the default).
@@ -230,7 +235,6 @@ private:
         RenderInput input;
         RenderParams params;
         std::shared_ptr<std::atomic<bool>> cancel;
-        bool contours = false;
     };
     enum class Drag { None, Pending, Pan, Box, Lasso };
     enum class SelectOp { Replace, Add, Toggle };
@@ -244,8 +248,7 @@ private:
     RenderParams renderParams(const MapView &view, double dpr) const;
     RenderInput renderInput() const;
     void launchRender(RenderJob job);
-    void frameDone(quint64 generation, QImage image, FrameInfo info, MapView view,
-                   std::shared_ptr<const ContourSet> contours);
+    void frameDone(quint64 generation, QImage image, FrameInfo info, MapView view);
     void rebuildClusterAnchors();
     void launchAnchorBuild();
     std::vector<quint8> &flagsForWrite();
@@ -301,8 +304,8 @@ private:
     bool m_anchorBuilding = false;
     QThreadPool m_anchorWorkers; // one build at a time; waits for it when the view goes
     bool m_contoursVisible = false;
-    std::shared_ptr<ContourCache> m_contourCache = std::make_shared<ContourCache>();
-    std::shared_ptr<const ContourSet> m_frameContours;
+    std::unique_ptr<ContourWorker> m_contourWorker;
+    LabelSprites m_labelSprites;
 
     // Appearance and view
     double m_pointSize = 0;

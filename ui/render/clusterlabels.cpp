@@ -200,27 +200,15 @@ std::vector<ClusterLabel> layoutClusterLabels(const ClusterAnchors &anchors, con
     return labels;
 }
 
-void paintClusterLabel(QPainter &p, const ClusterLabel &label, const QColor &text, const QColor &background)
+namespace {
+
+// The box and its haloed text, with the box's top left at `origin`.
+void paintLabelBox(QPainter &p, const ClusterLabel &label, QPointF topLeft, const QColor &text,
+                   const QColor &background)
 {
-    const QRectF box = label.place.rect;
-    if (box.isNull())
-        return;
-    p.save();
-    p.setRenderHint(QPainter::Antialiasing, true);
+    const QRectF box(topLeft, label.place.rect.size());
     QColor faint = background;
     faint.setAlpha(150);
-    if (label.place.leader) {
-        QColor line = text;
-        line.setAlpha(190);
-        const QLineF leader = leaderLine(label.anchor, box);
-        p.setPen(QPen(faint, 3));
-        p.drawLine(leader);
-        p.setPen(QPen(line, 1));
-        p.drawLine(leader);
-        p.setPen(Qt::NoPen);
-        p.setBrush(line);
-        p.drawEllipse(label.anchor, 2.2, 2.2);
-    }
     p.setPen(Qt::NoPen);
     p.setBrush(faint);
     p.drawRoundedRect(box, 4, 4);
@@ -238,6 +226,65 @@ void paintClusterLabel(QPainter &p, const ClusterLabel &label, const QColor &tex
     p.setPen(Qt::NoPen);
     p.setBrush(text);
     p.drawPath(path);
+}
+
+} // namespace
+
+const QImage &LabelSprites::sprite(const ClusterLabel &label, const QColor &text, const QColor &background,
+                                   double devicePixelRatio)
+{
+    const QSizeF size = label.place.rect.size();
+    const QString key = label.text + u'\x1f' + label.font.key() + u'\x1f' + QString::number(text.rgba(), 16) + u'\x1f'
+        + QString::number(background.rgba(), 16) + u'\x1f' + QString::number(size.width()) + u'x'
+        + QString::number(size.height()) + u'@' + QString::number(devicePixelRatio);
+    const auto found = m_sprites.constFind(key);
+    if (found != m_sprites.constEnd())
+        return *found;
+    if (m_sprites.size() >= 1024)
+        m_sprites.clear();
+    QImage image(
+        QSize(int(std::ceil(size.width() * devicePixelRatio)), int(std::ceil(size.height() * devicePixelRatio))),
+        QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(devicePixelRatio);
+    image.fill(Qt::transparent);
+    {
+        QPainter p(&image);
+        p.setRenderHint(QPainter::Antialiasing, true);
+        paintLabelBox(p, label, QPointF(0, 0), text, background);
+    }
+    return *m_sprites.insert(key, std::move(image));
+}
+
+void paintClusterLabel(QPainter &p, const ClusterLabel &label, const QColor &text, const QColor &background,
+                       LabelSprites *sprites)
+{
+    const QRectF box = label.place.rect;
+    if (box.isNull())
+        return;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    if (label.place.leader) {
+        QColor faint = background;
+        faint.setAlpha(150);
+        QColor line = text;
+        line.setAlpha(190);
+        const QLineF leader = leaderLine(label.anchor, box);
+        p.setPen(QPen(faint, 3));
+        p.drawLine(leader);
+        p.setPen(QPen(line, 1));
+        p.drawLine(leader);
+        p.setPen(Qt::NoPen);
+        p.setBrush(line);
+        p.drawEllipse(label.anchor, 2.2, 2.2);
+    }
+    // Sprites only where the painter maps logical pixels one to one (a frame, not a scaled export).
+    const bool plain = p.worldTransform().type() <= QTransform::TxTranslate;
+    if (sprites && plain && p.device()) {
+        const double dpr = p.device()->devicePixelRatioF();
+        p.drawImage(box.topLeft(), sprites->sprite(label, text, background, dpr));
+    } else {
+        paintLabelBox(p, label, box.topLeft(), text, background);
+    }
     p.restore();
 }
 

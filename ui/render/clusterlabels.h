@@ -6,6 +6,8 @@
 
 #include <QColor>
 #include <QFont>
+#include <QHash>
+#include <QImage>
 
 #include <vector>
 
@@ -71,8 +73,24 @@ std::vector<LabelRequest> labelRequests(const std::vector<ClusterLabel> &labels)
 std::vector<ClusterLabel> layoutClusterLabels(const ClusterAnchors &anchors, const MapView &view, const QFont &base,
                                               const QRectF &bounds, const std::vector<QRectF> &obstacles);
 
+/// Rendered label boxes (the box, the haloed text) by text, font, colours, size and pixel ratio, so
+/// a frame blits each label instead of stroking its glyph outlines again: the halo's stroke is
+/// most of a label's cost. Bounded; cleared when full.
+class LabelSprites final {
+public:
+    /// The label's box as an image at `devicePixelRatio`, rendered on first use.
+    const QImage &sprite(const ClusterLabel &label, const QColor &text, const QColor &background,
+                         double devicePixelRatio);
+    qsizetype size() const { return m_sprites.size(); }
+
+private:
+    QHash<QString, QImage> m_sprites;
+};
+
 /// Draws a placed label: text with a halo in the background colour over a faint box, and its leader
-/// (a thin line to a dot on the anchor) when it has one.
-void paintClusterLabel(QPainter &p, const ClusterLabel &label, const QColor &text, const QColor &background);
+/// (a thin line to a dot on the anchor) when it has one. With `sprites` the box comes from the cache
+/// (raster targets; pass none for vector output such as SVG).
+void paintClusterLabel(QPainter &p, const ClusterLabel &label, const QColor &text, const QColor &background,
+                       LabelSprites *sprites = nullptr);
 
 } // namespace orrery::ui

@@ -1,6 +1,7 @@
 #include "contours.h"
 
 #include <QElapsedTimer>
+#include <QPaintEngine>
 #include <QPainter>
 
 #include <algorithm>
@@ -204,14 +205,20 @@ std::shared_ptr<const ContourSet> ContourCache::get(const std::shared_ptr<const 
     return m_set;
 }
 
-void paintContours(QPainter &p, const ContourSet &set, const QColor &line, const QColor &background)
+namespace {
+
+// Draws each level's segments as `segmentsOf` gives them (already in the painter's coordinates).
+template<typename F>
+void paintLevels(QPainter &p, const ContourSet &set, const QColor &line, const QColor &background, F &&segmentsOf)
 {
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
+    const bool raster = p.paintEngine() && p.paintEngine()->type() == QPaintEngine::Raster;
     const size_t n = set.levels.size();
     for (size_t k = 0; k < n; ++k) {
         const ContourLevel &level = set.levels[k];
-        if (level.segments.empty())
+        const std::vector<QLineF> &segments = segmentsOf(level);
+        if (segments.empty())
             continue;
         // Rank by density: the densest (smallest mass) level is the boldest.
         size_t rank = 0;
@@ -219,19 +226,190 @@ void paintContours(QPainter &p, const ContourSet &set, const QColor &line, const
             rank += other.mass > level.mass;
         const double t = n > 1 ? double(rank) / double(n - 1) : 1.0;
         QColor halo = background;
+        QColor colour = line;
+        colour.setAlphaF(float(0.45 + 0.45 * t));
+        if (raster) {
+            // One-pixel cosmetic lines take the raster engine's fast path; wider ones are stroked
+            // as outlines, which was most of the overlay's cost in a frame. The halo is the line
+            // drawn a pixel off diagonally on either side instead.
+            halo.setAlpha(120);
+            QPen under(halo, 1.0);
+            under.setCosmetic(true);
+            p.setPen(under);
+            for (const QPointF shift : {QPointF(0.8, 0.8), QPointF(-0.8, -0.8)}) {
+                p.save();
+                p.translate(shift / std::max(1e-9, std::sqrt(std::abs(p.worldTransform().determinant()))));
+                p.drawLines(segments.data(), int(segments.size()));
+                p.restore();
+            }
+            QPen pen(colour, 1.0);
+            pen.setCosmetic(true);
+            p.setPen(pen);
+            p.drawLines(segments.data(), int(segments.size()));
+            continue;
+        }
         halo.setAlpha(110);
         QPen under(halo, 2.6);
         under.setCosmetic(true);
         p.setPen(under);
-        p.drawLines(level.segments.data(), int(level.segments.size()));
-        QColor colour = line;
-        colour.setAlphaF(float(0.45 + 0.45 * t));
+        p.drawLines(segments.data(), int(segments.size()));
         QPen pen(colour, 1.0 + 0.4 * t);
         pen.setCosmetic(true);
         p.setPen(pen);
-        p.drawLines(level.segments.data(), int(level.segments.size()));
+        p.drawLines(segments.data(), int(segments.size()));
     }
     p.restore();
+}
+
+} // namespace
+
+void paintContours(QPainter &p, const ContourSet &set, const QColor &line, const QColor &background)
+{
+    paintLevels(p, set, line, background,
+                [](const ContourLevel &level) -> const std::vector<QLineF> & { return level.segments; });
+}
+
+void paintContours(QPainter &p, const ContourSet &set, const MapView &view, const QColor &line,
+                   const QColor &background)
+{
+    const MapView &from = set.view;
+    if (!(from.scale > 0) || !(view.scale > 0))
+        return;
+    if (from == view) {
+        paintContours(p, set, line, background);
+        return;
+    }
+    // The set's pixels to the view's: an affine map, worked out in double precision from the two
+    // centres so it stays exact at deep zoom.
+    const double r = view.scale / from.scale;
+    const double dx = view.size.width() / 2 + (from.centre.x() - view.centre.x()) * view.scale
+        - r * from.size.width() / 2;
+    const double dy = view.size.height() / 2 - (from.centre.y() - view.centre.y()) * view.scale
+        - r * from.size.height() / 2;
+    const double W = view.size.width(), H = view.size.height(), pad = 3;
+    std::vector<QLineF> mapped;
+    paintLevels(p, set, line, background, [&](const ContourLevel &level) -> const std::vector<QLineF> & {
+        mapped.clear();
+        for (const QLineF &s : level.segments) {
+            const double x1 = r * s.x1() + dx, y1 = r * s.y1() + dy, x2 = r * s.x2() + dx, y2 = r * s.y2() + dy;
+            if (std::max(x1, x2) < -pad || std::min(x1, x2) > W + pad || std::max(y1, y2) < -pad
+                || std::min(y1, y2) > H + pad)
+                continue;
+            mapped.emplace_back(x1, y1, x2, y2);
+        }
+        return mapped;
+    });
+}
+
+MapView contourArea(const MapView &view, double grow)
+{
+    MapView area = view;
+    area.size = QSizeF(std::ceil(view.size.width() * grow), std::ceil(view.size.height() * grow));
+    return area;
+}
+
+bool contoursServe(const ContourSet &set, const MapView &view, double zoomTolerance)
+{
+    if (!(set.view.scale > 0) || !(view.scale > 0))
+        return false;
+    const double ratio = view.scale / set.view.scale;
+    if (ratio > zoomTolerance || ratio < 1 / zoomTolerance)
+        return false;
+    // The view's data rectangle inside the set's, less the set's own margin of a kernel width or
+    // so at its edges (where the grid was cut and lines close on the boundary).
+    const QRectF have = set.view.dataRect();
+    const double inset = 12 / set.view.scale;
+    return have.adjusted(inset, inset, -inset, -inset).contains(view.dataRect());
+}
+
+ContourWorker::ContourWorker(QObject *context, std::function<void()> ready)
+    : m_context(context), m_ready(std::move(ready))
+{
+    m_pool.setMaxThreadCount(1);
+}
+
+ContourWorker::~ContourWorker()
+{
+    *m_alive = false;
+    if (m_cancel)
+        m_cancel->store(true);
+    m_pool.waitForDone();
+}
+
+bool ContourWorker::request(const std::shared_ptr<const MapPoints> &points, const MapView &view,
+                            const ContourParams &params)
+{
+    if (!points || !(view.scale > 0) || view.size.isEmpty())
+        return false;
+    if (points != m_points || !(params == m_params)) {
+        m_current.reset();
+        m_points = points;
+        m_params = params;
+    } else if (m_current && contoursServe(*m_current, view)) {
+        return false;
+    }
+    // The one in flight may still do (a small pan while it runs): wait for it rather than restart.
+    if (m_running && !m_queued && m_cancel && !m_cancel->load()) {
+        ContourSet probe;
+        probe.view = m_runningArea;
+        if (contoursServe(probe, view))
+            return false;
+    }
+    Job job {++m_requested, points, contourArea(view), params};
+    if (m_running) {
+        if (m_cancel)
+            m_cancel->store(true);
+        m_queued = std::move(job);
+        return true;
+    }
+    launch(std::move(job));
+    return true;
+}
+
+void ContourWorker::clear()
+{
+    ++m_requested;
+    m_queued.reset();
+    if (m_cancel)
+        m_cancel->store(true);
+    m_current.reset();
+    m_points.reset();
+}
+
+void ContourWorker::launch(Job job)
+{
+    m_running = true;
+    m_runningArea = job.area;
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_pool.start([this, job = std::move(job), cancel = m_cancel, alive = m_alive, context = m_context] {
+        auto set = std::make_shared<const ContourSet>(computeContours(*job.points, job.area, job.params, cancel.get()));
+        if (cancel->load())
+            set.reset();
+        // The context outlives this task (the destructor waits for it); `alive` guards the reply.
+        QMetaObject::invokeMethod(
+            context,
+            [this, alive, generation = job.generation, points = job.points, params = job.params, set] {
+                if (*alive)
+                    finished(generation, points, params, set);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ContourWorker::finished(quint64 generation, std::shared_ptr<const MapPoints> points, ContourParams params,
+                             std::shared_ptr<const ContourSet> set)
+{
+    m_running = false;
+    const bool adopted = set && generation == m_requested && points == m_points && params == m_params;
+    if (adopted)
+        m_current = std::move(set);
+    if (m_queued) {
+        Job next = std::move(*m_queued);
+        m_queued.reset();
+        launch(std::move(next));
+    }
+    if (adopted && m_ready)
+        m_ready();
 }
 
 } // namespace orrery::ui

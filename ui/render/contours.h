@@ -4,9 +4,13 @@
 
 #include <QColor>
 #include <QLineF>
+#include <QObject>
+#include <QThreadPool>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QPainter;
@@ -62,5 +66,70 @@ private:
 /// Draws the lines with cosmetic pens (their width stays in device pixels under any transform),
 /// denser levels more opaque, each over a faint halo in the background colour.
 void paintContours(QPainter &p, const ContourSet &set, const QColor &line, const QColor &background);
+
+/// Draws a set computed for another view in `view`: every segment is mapped from the set's pixels
+/// (an affine image of data coordinates) to the view's, and only those meeting the view are drawn.
+/// Costs a pass over the segments, no density work.
+void paintContours(QPainter &p, const ContourSet &set, const MapView &view, const QColor &line,
+                   const QColor &background);
+
+/// The view contours for `view` are computed over: the same zoom and centre, `grow` times as wide
+/// and high, so the set keeps serving while the view pans by up to (grow − 1) / 2 of its size.
+MapView contourArea(const MapView &view, double grow = 2.0);
+
+/// Whether `set` still serves `view`: its zoom is within a factor `zoomTolerance` of the view's
+/// (beyond it, lines would be visibly too coarse or too fine) and it covers the whole view.
+bool contoursServe(const ContourSet &set, const MapView &view, double zoomTolerance = 1.5);
+
+/// Keeps the density contours of a map off the GUI thread and off the frames: request() with each
+/// frame's view is cheap while the current set serves it; otherwise it starts a computation over
+/// contourArea() on its own thread. The newest request wins: an older one in flight is cancelled
+/// and its result dropped, and at most one waits behind it. `ready` runs on `context`'s thread when
+/// a new set is adopted. Call from that thread only.
+class ContourWorker final {
+public:
+    ContourWorker(QObject *context, std::function<void()> ready);
+    ~ContourWorker();
+    ContourWorker(const ContourWorker &) = delete;
+    ContourWorker &operator=(const ContourWorker &) = delete;
+
+    /// Asks for contours of `points` serving `view`. Returns true when a computation was started
+    /// or queued. New points (another pointer) drop the current set at once.
+    bool request(const std::shared_ptr<const MapPoints> &points, const MapView &view, const ContourParams &params = {});
+    /// Drops the current set and any work (the overlay was turned off or the points cleared).
+    void clear();
+    /// The newest adopted set, or null.
+    const std::shared_ptr<const ContourSet> &current() const { return m_current; }
+    /// Whether a computation is running or queued.
+    bool busy() const { return m_running || m_queued.has_value(); }
+    /// Milliseconds the last adopted computation took on its thread.
+    double lastMilliseconds() const { return m_current ? m_current->milliseconds : 0; }
+    /// Blocks until no computation is running (for tests and exports).
+    void waitForDone() { m_pool.waitForDone(); }
+
+private:
+    struct Job {
+        quint64 generation = 0;
+        std::shared_ptr<const MapPoints> points;
+        MapView area;
+        ContourParams params;
+    };
+    void launch(Job job);
+    void finished(quint64 generation, std::shared_ptr<const MapPoints> points, ContourParams params,
+                  std::shared_ptr<const ContourSet> set);
+
+    QObject *m_context;
+    std::function<void()> m_ready;
+    QThreadPool m_pool;
+    std::shared_ptr<const MapPoints> m_points;
+    ContourParams m_params;
+    std::shared_ptr<const ContourSet> m_current;
+    quint64 m_requested = 0;
+    bool m_running = false;
+    MapView m_runningArea;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    std::optional<Job> m_queued;
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+};
 
 } // namespace orrery::ui
