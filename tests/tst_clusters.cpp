@@ -19,7 +19,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <QElapsedTimer>
+
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 #include <unordered_map>
 
 using namespace orrery;
@@ -207,6 +212,61 @@ private Q_SLOTS:
             for (const auto &t : c.terms)
                 sport |= t.first == u"england" || t.first == u"game" || t.first == u"match";
         QVERIFY(sport);
+    }
+
+    void cancelWithin200ms_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("kmeans 400k x 32") << QStringLiteral("kmeans");
+        QTest::newRow("density 2M points") << QStringLiteral("density");
+    }
+
+    void cancelWithin200ms()
+    {
+        ORRERY_TIMING_TEST(cancelWithin200ms);
+        QFETCH(QString, method);
+        const bool kmeansRun = method == u"kmeans";
+        const qint64 n = kmeansRun ? 400000 : 2000000;
+        const int dim = kmeansRun ? 32 : 2;
+        Random rng(11);
+        std::vector<float> x(kmeansRun ? size_t(n) * size_t(dim) : 0);
+        std::vector<double> xy(kmeansRun ? 0 : size_t(2 * n));
+        for (float &v : x)
+            v = float(rng.normal());
+        for (double &v : xy)
+            v = rng.normal();
+        std::atomic_bool stop {false};
+        JobContext job([](qint64, qint64, const QString &) {}, &stop);
+        QElapsedTimer clock;
+        clock.start();
+        std::atomic<qint64> stoppedAt {-1};
+        std::thread stopper([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(kmeansRun ? 300 : 20));
+            stoppedAt = clock.elapsed();
+            stop = true;
+        });
+        bool cancelled = false;
+        try {
+            if (kmeansRun) {
+                KMeansOptions options;
+                options.k = 100;
+                options.iterations = 1000;
+                kmeans(x.data(), n, dim, options, job);
+            } else {
+                DensityOptions options;
+                options.levels = 1000;
+                options.grid = 1024;
+                densityClusters(xy.data(), n, options, job);
+            }
+        } catch (const Cancelled &) {
+            cancelled = true;
+        }
+        const qint64 caught = clock.elapsed();
+        stopper.join();
+        QVERIFY2(cancelled, "the run ended before the flag: make it longer");
+        QVERIFY2(caught >= stoppedAt, "cancelled before the flag was raised");
+        qInfo("cancel took effect %lld ms after the flag", caught - stoppedAt);
+        QVERIFY2(caught - stoppedAt <= 200, qPrintable(QString::number(caught - stoppedAt)));
     }
 
     void storeRoundTripAndReplace()
