@@ -121,3 +121,17 @@ inline void isolateSettings()
 }
 
 } // namespace orrery::test
+
+/// main() of a widget test: the offscreen platform unless one is set, settings of its own
+/// (test::isolateSettings), then the test object's functions. The file includes <QApplication>.
+#define ORRERY_UI_TEST_MAIN(TestClass)                                                                                 \
+    int main(int argc, char **argv)                                                                                    \
+    {                                                                                                                  \
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))                                                            \
+            qputenv("QT_QPA_PLATFORM", "offscreen");                                                                   \
+        orrery::test::isolateSettings();                                                                               \
+        QApplication app(argc, argv);                                                                                  \
+        TestClass test;                                                                                                \
+        QTEST_SET_MAIN_SOURCE_PATH                                                                                     \
+        return QTest::qExec(&test, argc, argv);                                                                        \
+    }

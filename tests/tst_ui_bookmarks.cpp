@@ -234,15 +234,6 @@ void TestUiBookmarks::undoSelectionAndView()
     QVERIFY(window.map()->colourBy() == ColourBy::Label);
 }
 
-int main(int argc, char **argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    orrery::test::isolateSettings();
-    QApplication app(argc, argv);
-    TestUiBookmarks test;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
-}
+ORRERY_UI_TEST_MAIN(TestUiBookmarks)
 
 #include "tst_ui_bookmarks.moc"

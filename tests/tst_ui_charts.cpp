@@ -334,15 +334,6 @@ void TestUiCharts::chartSelectsAndFilters()
     QVERIFY(charts->panel(1)->chartView()->isVisible());
 }
 
-int main(int argc, char **argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    orrery::test::isolateSettings();
-    QApplication app(argc, argv);
-    TestUiCharts test;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
-}
+ORRERY_UI_TEST_MAIN(TestUiCharts)
 
 #include "tst_ui_charts.moc"

@@ -262,14 +262,5 @@ void TestUiClusters::cancelStoresNothing()
     QVERIFY(!window.map()->view()->hasClusters());
 }
 
-int main(int argc, char **argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    orrery::test::isolateSettings();
-    QApplication app(argc, argv);
-    TestUiClusters test;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
-}
+ORRERY_UI_TEST_MAIN(TestUiClusters)
 #include "tst_ui_clusters.moc"

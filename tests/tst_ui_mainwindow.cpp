@@ -533,15 +533,6 @@ void TestUiMainWindow::settingsRoundTrip()
     QCOMPARE(again.size(), QSize(900, 650));
 }
 
-int main(int argc, char **argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    orrery::test::isolateSettings();
-    QApplication app(argc, argv);
-    TestUiMainWindow test;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
-}
+ORRERY_UI_TEST_MAIN(TestUiMainWindow)
 
 #include "tst_ui_mainwindow.moc"

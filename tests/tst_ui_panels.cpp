@@ -891,15 +891,6 @@ void TestUiPanels::responsiveWhileComputing()
     QVERIFY2(p99 <= 50, qPrintable(QStringLiteral("p99 gap %1 ms").arg(p99)));
 }
 
-int main(int argc, char **argv)
-{
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    orrery::test::isolateSettings();
-    QApplication app(argc, argv);
-    TestUiPanels test;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
-}
+ORRERY_UI_TEST_MAIN(TestUiPanels)
 
 #include "tst_ui_panels.moc"
