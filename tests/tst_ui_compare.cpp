@@ -10,6 +10,7 @@
 
 #include "base/layout.h"
 #include "base/random.h"
+#include "store/clusterings.h"
 #include "store/embeddingsets.h"
 #include "store/layouts.h"
 #include "testutil.h"
@@ -17,7 +18,9 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QImage>
 #include <QLineEdit>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSlider>
 
@@ -89,6 +92,99 @@ private slots:
         }
         saveLayout(p, left);
         saveLayout(p, right);
+        // A k-means-like clustering of "src": four clusters by row, labelled.
+        Clustering km;
+        km.name = QStringLiteral("src/km");
+        km.setName = src.name;
+        km.setId = src.id;
+        km.method = QStringLiteral("kmeans");
+        for (qint64 r = 0; r < Rows; ++r)
+            km.assignment.push_back(qint32(r % 4));
+        for (qint32 c = 0; c < 4; ++c) {
+            Cluster cluster;
+            cluster.id = c;
+            cluster.size = Rows / 4;
+            cluster.label = QStringLiteral("group %1").arg(c);
+            km.clusters.append(cluster);
+        }
+        saveClustering(p, km);
+    }
+
+    void clustersColourBothMaps()
+    {
+        // Both maps coloured by one clustering of "src": the right map holds "flipped" (the same
+        // items, reversed), so each item must carry the same cluster on both sides.
+        ui::JobRunner runner;
+        ui::ProjectSession session(&runner);
+        QString error;
+        QVERIFY2(session.open(m_project, &error), qPrintable(error));
+        ComparePage page(&session);
+        page.resize(1000, 500);
+        page.show();
+        page.showLayout(ComparePage::Left, QStringLiteral("src/plain"));
+        page.showLayout(ComparePage::Right, QStringLiteral("flipped/mirrored"));
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy() && page.layoutName(ComparePage::Left) == u"src/plain"
+                                     && page.layoutName(ComparePage::Right) == u"flipped/mirrored",
+                                 20000);
+        QCOMPARE(page.colour(), ComparePage::Colour::None); // nothing chosen on its own
+        QComboBox *colour = page.colourChooser();
+        const int entry = colour->findText(QStringLiteral("Clusters: src/km"));
+        QVERIFY(entry >= 0);
+        QSignalSpy shown(&page, &ComparePage::clustersShown);
+        colour->setCurrentIndex(entry);
+        QTRY_VERIFY_WITH_TIMEOUT(page.isClusteringShown(), 20000);
+        QCOMPARE(page.clusteringName(), QStringLiteral("src/km"));
+        ui::ScatterView *left = page.view(ComparePage::Left);
+        ui::ScatterView *right = page.view(ComparePage::Right);
+        QTRY_VERIFY_WITH_TIMEOUT(!left->isBuildingClusterAnchors() && !right->isBuildingClusterAnchors(), 10000);
+        for (ui::ScatterView *v : {left, right}) {
+            QVERIFY(v->clusterLabelsVisible());
+            QCOMPARE(v->colourLevel(), 0);
+            QCOMPARE(v->rowClusters().size(), size_t(Rows));
+        }
+        for (qint64 r = 0; r < Rows; ++r) {
+            const qint64 id = left->idOf(r);
+            const qint64 other = right->rowOf(id);
+            QVERIFY(other >= 0);
+            const auto srcRow = std::find(m_ids.begin(), m_ids.end(), id) - m_ids.begin();
+            QCOMPARE(left->rowClusters()[size_t(r)], qint32(srcRow % 4));
+            QCOMPARE(right->rowClusters()[size_t(other)], left->rowClusters()[size_t(r)]);
+        }
+        // Back to no colour: the labels go.
+        page.setColour(ComparePage::Colour::None);
+        QVERIFY(!left->clusterLabelsVisible() && !right->clusterLabelsVisible());
+    }
+
+    void commandLineCompare()
+    {
+        // `orrery --project P --compare A,B --compare-colour clusters --chart cluster --screenshot F`.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("gui-config")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("gui-data")));
+        const auto run = [&](const QStringList &args) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(ORRERY_GUI), args);
+            p.waitForFinished(120000);
+            return std::pair {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardError()};
+        };
+        const QString png = m_dir.filePath(QStringLiteral("compare.png"));
+        const auto [code, err] = run({QStringLiteral("--project"), m_project, QStringLiteral("--compare"),
+                                      QStringLiteral("src/plain,flipped/mirrored"), QStringLiteral("--compare-colour"),
+                                      QStringLiteral("clusters"), QStringLiteral("--chart"), QStringLiteral("cluster"),
+                                      QStringLiteral("--size"), QStringLiteral("900x600"),
+                                      QStringLiteral("--screenshot"), png});
+        QVERIFY2(code == 0, err.constData());
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size() / image.devicePixelRatio(), QSize(900, 600));
+        const auto [badCode, badErr] = run({QStringLiteral("--project"), m_project, QStringLiteral("--compare"),
+                                            QStringLiteral("src/plain,no-such-layout"), QStringLiteral("--screenshot"),
+                                            m_dir.filePath(QStringLiteral("bad.png"))});
+        QCOMPARE(badCode, 2);
+        QVERIFY2(badErr.contains("no-such-layout"), badErr.constData());
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.png"))));
     }
 
     void linkedSelectionAndHover()

@@ -4,6 +4,7 @@
 #include "scatterview.h"
 
 #include "eval/agreement.h"
+#include "store/clusterings.h"
 #include "store/embeddingsets.h"
 #include "store/items.h"
 #include "store/layouts.h"
@@ -39,6 +40,14 @@ struct AgreementResult {
     double mean = 0;
     int k = 0;
 };
+
+struct LoadedClustering {
+    Clustering clustering;
+    std::vector<qint64> setIds;
+};
+
+/// The colour chooser's role holding a clustering's name.
+constexpr int ClusteringRole = Qt::UserRole + 1;
 
 /// Titles for labels and tooltips are read only up to this many points (beyond, the maps still
 /// link, but hovering shows no name).
@@ -109,8 +118,13 @@ ComparePage::ComparePage(ProjectSession *session, QWidget *parent)
     outer->addLayout(controls);
     outer->addWidget(splitter, 1);
 
-    connect(m_colour, &QComboBox::currentIndexChanged, this,
-            [this] { setColour(Colour(m_colour->currentData().toInt())); });
+    connect(m_colour, &QComboBox::currentIndexChanged, this, [this] {
+        const auto colour = Colour(m_colour->currentData().toInt());
+        if (colour == Colour::Clusters)
+            setClusterColour(m_colour->currentData(ClusteringRole).toString());
+        else
+            setColour(colour);
+    });
     connect(m_k, &QSpinBox::valueChanged, this, [this] { updateAgreement(); });
     connect(m_session, &ProjectSession::aboutToClose, this, &ComparePage::clearSides);
     connect(m_session, &ProjectSession::opened, this, [this] {
@@ -133,8 +147,8 @@ void ComparePage::showEvent(QShowEvent *event)
 void ComparePage::clearSides()
 {
     JobRunner *runner = m_session->runner();
-    for (const QString &key :
-         {QStringLiteral("compare:layout:0"), QStringLiteral("compare:layout:1"), QStringLiteral("compare:agreement")})
+    for (const QString &key : {QStringLiteral("compare:layout:0"), QStringLiteral("compare:layout:1"),
+                               QStringLiteral("compare:agreement"), QStringLiteral("compare:clusters")})
         runner->cancel(runner->jobOfKey(key));
     for (SideState &s : m_sides) {
         s.name.clear();
@@ -151,7 +165,44 @@ void ComparePage::clearSides()
     m_agreementValues.clear();
     m_meanAgreement = -1;
     m_error.clear();
+    m_clustering = Clustering();
+    m_clusterSetIds.clear();
+    if (m_colourMode == Colour::Clusters) {
+        m_colourMode = Colour::None;
+        m_clusterName.clear();
+    }
+    refreshClusterings();
     updateStatus();
+}
+
+void ComparePage::refreshClusterings()
+{
+    // The clusterings of the sets shown: colouring both maps by one shows where its clusters land.
+    QList<ClusteringInfo> clusterings;
+    if (Project *project = m_session->project()) {
+        try {
+            for (const ClusteringInfo &c : listClusterings(*project))
+                if (!c.setName.isEmpty() && (c.setName == m_sides[Left].setName || c.setName == m_sides[Right].setName))
+                    clusterings.append(c);
+        } catch (const Error &e) {
+            m_error = e.message();
+        }
+    }
+    const QSignalBlocker block(m_colour);
+    for (int i = m_colour->count() - 1; i >= 0; --i)
+        if (Colour(m_colour->itemData(i).toInt()) == Colour::Clusters)
+            m_colour->removeItem(i);
+    for (const ClusteringInfo &c : clusterings) {
+        m_colour->addItem(tr("Clusters: %1").arg(c.name), int(Colour::Clusters));
+        m_colour->setItemData(m_colour->count() - 1, c.name, ClusteringRole);
+    }
+    int index = m_colour->findData(int(m_colourMode));
+    if (m_colourMode == Colour::Clusters) {
+        index = m_colour->findData(m_clusterName, ClusteringRole);
+        if (index < 0) // the clustering is not of the sets shown (any more), or was just chosen by name
+            index = -1;
+    }
+    m_colour->setCurrentIndex(index);
 }
 
 void ComparePage::refreshLayouts()
@@ -247,6 +298,7 @@ void ComparePage::layoutLoaded(Side side, quint64 serial, const QString &name, c
     s.view->setFitOnNextSet(true);
     s.view->setPoints(std::move(xy), std::move(ids));
     s.caption->setText(tr("set %1").arg(setName));
+    refreshClusterings();
     // The new map takes over the other side's selection.
     const Side other = side == Left ? Right : Left;
     if (!m_sides[other].name.isEmpty())
@@ -287,8 +339,81 @@ void ComparePage::clickedIn(Side side, qint64 row)
     to->setCurrentRow(row >= 0 ? to->rowOf(from->idOf(row)) : -1);
 }
 
+void ComparePage::setClusterColour(const QString &clustering)
+{
+    if (clustering.isEmpty()) {
+        setColour(Colour::None);
+        return;
+    }
+    m_clusterName = clustering;
+    m_colourMode = Colour::Clusters;
+    {
+        const QSignalBlocker block(m_colour);
+        m_colour->setCurrentIndex(m_colour->findData(clustering, ClusteringRole));
+    }
+    updateAgreement();
+}
+
+bool ComparePage::isClusteringShown() const
+{
+    return m_colourMode == Colour::Clusters && !m_clustering.name.isEmpty() && m_clustering.name == m_clusterName
+        && !m_sides[Left].view->rowClusters().empty() && !m_sides[Right].view->rowClusters().empty();
+}
+
+void ComparePage::updateClusters()
+{
+    JobRunner *runner = m_session->runner();
+    Project *project = m_session->project();
+    if (!project)
+        return;
+    if (m_clustering.name == m_clusterName) {
+        applyClusters();
+        return;
+    }
+    m_error.clear();
+    const quint64 serial = m_session->serial();
+    JobSpec spec;
+    spec.label = tr("Loading clustering %1").arg(m_clusterName);
+    spec.key = QStringLiteral("compare:clusters");
+    spec.context = this;
+    spec.onReady = JobRunner::typed<LoadedClustering>([this, serial](LoadedClustering c) {
+        if (m_session->stale(serial) || c.clustering.name != m_clusterName)
+            return;
+        m_clustering = std::move(c.clustering);
+        m_clusterSetIds = std::move(c.setIds);
+        applyClusters();
+    });
+    spec.onFailed = [this](const QString &message) { m_error = message; };
+    runner->start(spec, [path = project->path(), name = m_clusterName](JobRun &job) -> std::any {
+        Project project(path);
+        LoadedClustering out;
+        out.clustering = loadClustering(project, name);
+        job.checkCancelled();
+        out.setIds = embeddingSetIds(project, out.clustering.setId);
+        return out;
+    });
+    updateStatus();
+}
+
+void ComparePage::applyClusters()
+{
+    if (m_colourMode != Colour::Clusters || m_sides[Left].name.isEmpty() || m_sides[Right].name.isEmpty())
+        return;
+    for (SideState &s : m_sides) {
+        s.view->setClusters(m_clustering, m_clusterSetIds);
+        s.view->setClusterLabelsVisible(true);
+        s.view->colourByClusters(0);
+    }
+    updateStatus();
+    emit clustersShown();
+}
+
 void ComparePage::setColour(Colour colour)
 {
+    if (colour == Colour::Clusters) {
+        setClusterColour(m_clusterName);
+        return;
+    }
     m_colourMode = colour;
     {
         const QSignalBlocker block(m_colour);
@@ -301,7 +426,8 @@ bool ComparePage::isBusy() const
 {
     const JobRunner *runner = m_session->runner();
     return runner->jobOfKey(QStringLiteral("compare:layout:0")) || runner->jobOfKey(QStringLiteral("compare:layout:1"))
-        || runner->jobOfKey(QStringLiteral("compare:agreement"));
+        || runner->jobOfKey(QStringLiteral("compare:agreement"))
+        || runner->jobOfKey(QStringLiteral("compare:clusters"));
 }
 
 void ComparePage::updateAgreement()
@@ -311,7 +437,19 @@ void ComparePage::updateAgreement()
     m_agreementValues.clear();
     m_meanAgreement = -1;
     Project *project = m_session->project();
-    if (m_colourMode == Colour::None || !project || m_sides[Left].name.isEmpty() || m_sides[Right].name.isEmpty()) {
+    if (m_colourMode != Colour::Clusters)
+        for (SideState &s : m_sides) {
+            s.view->clearClusters();
+            s.view->setClusterLabelsVisible(false);
+        }
+    if (m_colourMode == Colour::Clusters && project && !m_sides[Left].name.isEmpty()
+        && !m_sides[Right].name.isEmpty()) {
+        runner->cancel(runner->jobOfKey(QStringLiteral("compare:agreement")));
+        updateClusters();
+        return;
+    }
+    if (m_colourMode == Colour::None || m_colourMode == Colour::Clusters || !project || m_sides[Left].name.isEmpty()
+        || m_sides[Right].name.isEmpty()) {
         runner->cancel(runner->jobOfKey(QStringLiteral("compare:agreement")));
         for (SideState &s : m_sides)
             s.view->clearColours();
@@ -391,7 +529,9 @@ void ComparePage::updateStatus()
         m_status->setText(tr("No stored layouts yet: compute a map first (Map → Compute Map)"));
     } else if (isBusy()) {
         m_status->setText(tr("Computing…"));
-    } else if (m_colourMode != Colour::None && m_meanAgreement >= 0) {
+    } else if (isClusteringShown()) {
+        m_status->setText(tr("Both maps coloured by the clusters of %1").arg(m_clusterName));
+    } else if (m_colourMode != Colour::None && m_colourMode != Colour::Clusters && m_meanAgreement >= 0) {
         m_status->setText(tr("Mean agreement %1 (%2 nearest neighbours, %3 shared items)")
                               .arg(locale.toString(m_meanAgreement, 'f', 3))
                               .arg(m_agreementK)

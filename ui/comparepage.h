@@ -2,6 +2,8 @@
 
 #include "jobrunner.h"
 
+#include "base/clustering.h"
+
 #include <QWidget>
 
 #include <array>
@@ -25,7 +27,7 @@ class ComparePage final : public QWidget {
     Q_OBJECT
 
 public:
-    enum class Colour { None, SetAgreement, MapAgreement };
+    enum class Colour { None, SetAgreement, MapAgreement, Clusters };
     enum Side { Left = 0, Right = 1 };
 
     explicit ComparePage(ProjectSession *session, QWidget *parent = nullptr);
@@ -42,6 +44,13 @@ public:
     void showLayout(Side side, const QString &name);
     QString layoutName(Side side) const { return m_sides[side].name; }
     void setColour(Colour colour);
+    /// Colours both maps by one stored clustering (mapped to each map's rows by item id) with its
+    /// labels on; loads it in a job, clustersShown() follows. Empty: colours by nothing.
+    void setClusterColour(const QString &clustering);
+    /// The clustering both maps are coloured by (empty unless colour() is Clusters).
+    QString clusteringName() const { return m_colourMode == Colour::Clusters ? m_clusterName : QString(); }
+    /// True once the chosen clustering is loaded and on both maps.
+    bool isClusteringShown() const;
     Colour colour() const { return m_colourMode; }
     /// True while a layout or the agreement is being computed.
     bool isBusy() const;
@@ -54,6 +63,7 @@ signals:
     void layoutShown(int side);
     void agreementReady(double mean);
     void agreementFailed(const QString &message);
+    void clustersShown();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -75,6 +85,9 @@ private:
     void clickedIn(Side side, qint64 row);
     void updateAgreement();
     void applyAgreement();
+    void refreshClusterings();
+    void updateClusters();
+    void applyClusters();
     void updateStatus();
     void clearSides();
 
@@ -90,6 +103,9 @@ private:
     std::vector<float> m_agreementValues;
     double m_meanAgreement = -1;
     int m_agreementK = 0;
+    QString m_clusterName; ///< the clustering chosen
+    Clustering m_clustering; ///< as loaded (name empty until then)
+    std::vector<qint64> m_clusterSetIds;
 };
 
 } // namespace orrery::ui

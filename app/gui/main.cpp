@@ -1,3 +1,5 @@
+#include "chartsdock.h"
+#include "comparepage.h"
 #include "jobrunner.h"
 #include "mainwindow.h"
 #include "mappage.h"
@@ -8,7 +10,11 @@
 #include "settings.h"
 
 #include "base/error.h"
+#include "store/attributes.h"
+#include "store/clusterings.h"
 #include "store/colouring.h"
+#include "store/layouts.h"
+#include "store/project.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,6 +23,7 @@
 #include <QIcon>
 #include <QMessageBox>
 #include <QRegularExpression>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <algorithm>
@@ -88,8 +95,21 @@ int main(int argc, char **argv)
         QStringLiteral("Colour the map by none, label, dataset, kind, length, popularity or clusters (the "
                        "clustering of the layout shown, with its labels)."),
         QStringLiteral("WHAT"));
+    const QCommandLineOption compareOption(QStringLiteral("compare"),
+                                           QStringLiteral("Open the Compare tab with these two stored layouts."),
+                                           QStringLiteral("LAYOUT_A,LAYOUT_B"));
+    const QCommandLineOption compareColourOption(
+        QStringLiteral("compare-colour"),
+        QStringLiteral("With --compare: colour both maps by clusters (the newest clustering of the left layout's "
+                       "set), set-agreement, map-agreement or none."),
+        QStringLiteral("WHAT"));
+    const QCommandLineOption chartOption(
+        QStringLiteral("chart"),
+        QStringLiteral("Show the Charts dock with one chart of tag, label, dataset, length, popularity, cluster (the "
+                       "clustering shown) or json:FIELD."),
+        QStringLiteral("ATTRIBUTE"));
     parser.addOptions({sampleOption, projectOption, selectOption, recommendOption, screenshotOption, sizeOption,
-                       waitOption, colourOption});
+                       waitOption, colourOption, compareOption, compareColourOption, chartOption});
     parser.process(app);
 
     // A project, or files to import (the desktop entry passes playlists opened with Orrery).
@@ -137,6 +157,48 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    QStringList compareLayouts;
+    if (parser.isSet(compareOption)) {
+        compareLayouts = parser.value(compareOption).split(u',');
+        if (compareLayouts.size() != 2 || compareLayouts[0].isEmpty() || compareLayouts[1].isEmpty()) {
+            complain(QStringLiteral("--compare %1: expected two layout names, LAYOUT_A,LAYOUT_B")
+                         .arg(parser.value(compareOption)));
+            return 2;
+        }
+    }
+    const QString compareColour = parser.value(compareColourOption);
+    orrery::ui::ComparePage::Colour compareMode = orrery::ui::ComparePage::Colour::None;
+    if (parser.isSet(compareColourOption)) {
+        using C = orrery::ui::ComparePage::Colour;
+        if (compareColour == u"clusters")
+            compareMode = C::Clusters;
+        else if (compareColour == u"set-agreement")
+            compareMode = C::SetAgreement;
+        else if (compareColour == u"map-agreement")
+            compareMode = C::MapAgreement;
+        else if (compareColour != u"none") {
+            complain(QStringLiteral("--compare-colour %1: expected clusters, set-agreement, map-agreement or none")
+                         .arg(compareColour));
+            return 2;
+        }
+        if (compareLayouts.isEmpty()) {
+            complain(QStringLiteral("--compare-colour needs --compare LAYOUT_A,LAYOUT_B"));
+            return 2;
+        }
+    }
+    orrery::AttributeSpec chartSpec;
+    if (parser.isSet(chartOption)) {
+        const QString chart = parser.value(chartOption);
+        if (chart.startsWith(u"json:") && chart.size() > 5) {
+            chartSpec = {orrery::AttributeKind::Json, chart.mid(5)};
+        } else if (!orrery::fromString(chart, &chartSpec.kind) || chartSpec.kind == orrery::AttributeKind::Json) {
+            complain(QStringLiteral("--chart %1: expected tag, label, dataset, length, popularity, cluster or "
+                                    "json:FIELD")
+                         .arg(chart));
+            return 2;
+        }
+    }
+
     orrery::ui::MainWindow window;
     if (colourClusters)
         window.map()->setColourByClusters(); // once the layout's clustering is in
@@ -173,6 +235,61 @@ int main(int argc, char **argv)
     if (!project.isEmpty() && window.openProject(project, &error) && parser.isSet(selectOption)
         && !window.selectItemByKey(parser.value(selectOption))) {
         error = QStringLiteral("--select %1: no item with that key in %2").arg(parser.value(selectOption), project);
+    }
+    orrery::ui::ComparePage *compare = nullptr;
+    for (int i = 0; i < window.centreTabs()->count() && !compare; ++i)
+        compare = qobject_cast<orrery::ui::ComparePage *>(window.centreTabs()->widget(i));
+    QString clusteringName;
+    if (!compareLayouts.isEmpty() && error.isEmpty() && compare && window.session()->project()) {
+        orrery::Project &p = *window.session()->project();
+        QString leftSet;
+        try {
+            const auto layouts = orrery::listLayouts(p);
+            for (int side = 0; side < 2; ++side) {
+                const auto it = std::find_if(layouts.begin(), layouts.end(),
+                                             [&](const auto &l) { return l.name == compareLayouts[side]; });
+                if (it == layouts.end()) {
+                    complain(QStringLiteral("--compare: no layout \"%1\" in %2").arg(compareLayouts[side], project));
+                    return 2;
+                }
+                if (side == 0)
+                    leftSet = it->setName;
+            }
+            if (compareMode == orrery::ui::ComparePage::Colour::Clusters) {
+                qint64 newest = -1;
+                for (const orrery::ClusteringInfo &c : orrery::listClusterings(p))
+                    if (c.setName == leftSet && (c.layoutName.isEmpty() || c.layoutName == compareLayouts[0])
+                        && c.id > newest) {
+                        newest = c.id;
+                        clusteringName = c.name;
+                    }
+                if (clusteringName.isEmpty()) {
+                    complain(QStringLiteral("--compare-colour clusters: set \"%1\" has no clustering (orrery-cli "
+                                            "cluster computes one)")
+                                 .arg(leftSet));
+                    return 1;
+                }
+            }
+        } catch (const orrery::Error &e) {
+            complain(e.message());
+            return 1;
+        }
+        window.centreTabs()->setCurrentWidget(compare);
+        compare->showLayout(orrery::ui::ComparePage::Left, compareLayouts[0]);
+        compare->showLayout(orrery::ui::ComparePage::Right, compareLayouts[1]);
+        if (compareMode == orrery::ui::ComparePage::Colour::Clusters)
+            compare->setClusterColour(clusteringName);
+        else
+            compare->setColour(compareMode);
+    }
+    if (parser.isSet(chartOption) && error.isEmpty()) {
+        if (chartSpec.kind == orrery::AttributeKind::Cluster)
+            chartSpec.field = !clusteringName.isEmpty() ? clusteringName : window.map()->clusteringName();
+        window.charts()->show();
+        window.charts()->raise(); // it may share a tab group with the inspector
+        while (window.charts()->chartCount() > 0)
+            window.charts()->removeChart(0);
+        window.charts()->addChart(chartSpec);
     }
     if (!imports.isEmpty() && window.session()->project())
         window.session()->importPaths(imports);
@@ -231,10 +348,21 @@ int main(int argc, char **argv)
                          .arg(project));
             return 1;
         }
+        if (!clusteringName.isEmpty() && !compare->isClusteringShown()) {
+            complain(QStringLiteral("--compare-colour clusters: %1 could not be shown").arg(clusteringName));
+            return 1;
+        }
         // Labels of a large clustering are placed once their anchors are built off the GUI thread.
-        if (view->isBuildingClusterAnchors()) {
+        std::vector<orrery::ui::ScatterView *> views {view};
+        if (compare) {
+            views.push_back(compare->view(orrery::ui::ComparePage::Left));
+            views.push_back(compare->view(orrery::ui::ComparePage::Right));
+        }
+        for (orrery::ui::ScatterView *v : views) {
+            if (!v->isBuildingClusterAnchors())
+                continue;
             QEventLoop loop;
-            QObject::connect(view, &orrery::ui::ScatterView::clusterAnchorsReady, &loop, &QEventLoop::quit);
+            QObject::connect(v, &orrery::ui::ScatterView::clusterAnchorsReady, &loop, &QEventLoop::quit);
             QTimer::singleShot(std::chrono::seconds(std::max(waitSeconds, 1)), &loop, &QEventLoop::quit);
             loop.exec();
         }
