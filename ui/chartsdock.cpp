@@ -164,9 +164,11 @@ void ChartPanel::showBars(const ChartBuckets &buckets, const std::vector<qint64>
 {
     const bool horizontal = !buckets.numeric;
     if (!m_series || buckets.names != m_names || horizontal != m_horizontal) {
-        m_chart->removeAllSeries();
-        for (QAbstractAxis *axis : m_chart->axes())
+        m_chart->removeAllSeries(); // deletes them; removeAxis() hands an axis back instead
+        for (QAbstractAxis *axis : m_chart->axes()) {
             m_chart->removeAxis(axis);
+            delete axis;
+        }
         m_names = buckets.names;
         m_horizontal = horizontal;
         m_series = horizontal ? static_cast<QAbstractBarSeries *>(new QHorizontalBarSeries)
