@@ -55,6 +55,24 @@ inline Run cli(const QStringList &args, int timeoutMs)
             p.readAllStandardError()};
 }
 
+#ifdef ORRERY_GUI
+/// Runs the window (ORRERY_GUI) offscreen with `args`, its settings and app data under `home`
+/// (never the user's), and waits up to `timeoutMs` for it to exit.
+inline Run gui(const QStringList &args, const QString &home, int timeoutMs)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), QDir(home).filePath(QStringLiteral("gui-config")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), QDir(home).filePath(QStringLiteral("gui-data")));
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(ORRERY_GUI), args);
+    p.waitForFinished(timeoutMs);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+#endif
+
 inline QString fixture(const QString &rel)
 {
     return QDir(QString::fromUtf8(ORRERY_FIXTURES)).filePath(rel);

@@ -158,16 +158,9 @@ private slots:
     void commandLineCompare()
     {
         // `orrery --project P --compare A,B --compare-colour clusters --chart cluster --screenshot F`.
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("gui-config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("gui-data")));
         const auto run = [&](const QStringList &args) {
-            QProcess p;
-            p.setProcessEnvironment(env);
-            p.start(QStringLiteral(ORRERY_GUI), args);
-            p.waitForFinished(120000);
-            return std::pair {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardError()};
+            const test::Run r = test::gui(args, m_dir.path(), 120000);
+            return std::pair {r.exitCode, r.err};
         };
         const QString png = m_dir.filePath(QStringLiteral("compare.png"));
         const auto [code, err] = run({QStringLiteral("--project"), m_project, QStringLiteral("--compare"),

@@ -456,16 +456,9 @@ void TestUiMainWindow::commandLineRecommend()
     // and the picture waits for the list. Settings go to a folder of the test's own.
     const QString project = sampleCopy(QStringLiteral("cli-recommend.orrery"));
     const QString png = m_dir.filePath(QStringLiteral("recommend.png"));
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("gui-config")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("gui-data")));
     const auto run = [&](const QStringList &args) {
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(ORRERY_GUI), args);
-        p.waitForFinished(240000);
-        return std::pair {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardError()};
+        const test::Run r = test::gui(args, m_dir.path(), 240000);
+        return std::pair {r.exitCode, r.err};
     };
     // The sample (created in the test's data folder) gets its map and song vectors on first opening.
     const QString key = QStringLiteral("spotify:track:01FCzh8g6kJl9mNPMXKsd5");
