@@ -4,6 +4,7 @@
 #include "embed/lsa.h"
 #include "embed/mbat.h"
 #include "embed/pooling.h"
+#include "pipeline/sequencemodels.h"
 #include "store/corpus.h"
 #include "store/embeddingsets.h"
 #include "store/project.h"
@@ -14,6 +15,20 @@
 namespace orrery::cli {
 
 namespace {
+
+/// "8,16,32" as ascending whole numbers, or an empty list when malformed.
+std::vector<int> prefixList(const QString &value)
+{
+    std::vector<int> out;
+    for (const QString &f : value.split(u',')) {
+        bool ok = false;
+        const int p = f.trimmed().toInt(&ok);
+        if (!ok || p < 1 || (!out.empty() && p <= out.back()))
+            return {};
+        out.push_back(p);
+    }
+    return out;
+}
 
 QStringList fieldList(const QString &value)
 {
@@ -34,12 +49,35 @@ int runEmbed(const QStringList &args)
     parser.addOption({QStringLiteral("dataset"), QStringLiteral("The dataset to embed."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("method"),
                       QStringLiteral("mean|sif|pyramid|positional (pool item vectors over each playlist or document), "
-                                     "mbat (JSON records) or lsa (text documents)."),
+                                     "seq2seq (train the sequence autoencoder), mbat (JSON records) or lsa (text "
+                                     "documents)."),
                       QStringLiteral("METHOD")});
     parser.addOption({QStringLiteral("from"),
-                      QStringLiteral("Embedding set of item vectors to pool (mean, sif, pyramid, positional): "
-                                     "track vectors for playlists, word vectors for documents."),
+                      QStringLiteral("Embedding set of item vectors to pool (mean, sif, pyramid, positional) or to "
+                                     "start seq2seq from: track vectors for playlists, word vectors for documents."),
                       QStringLiteral("SET")});
+    parser.addOption(
+        {QStringLiteral("hidden"), QStringLiteral("seq2seq: GRU state size (default 64)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("bidirectional"),
+                      QStringLiteral("seq2seq: a second encoder reads backwards; the vector is both final states.")});
+    parser.addOption(
+        {QStringLiteral("epochs"), QStringLiteral("seq2seq: training epochs (default 5)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("matryoshka"),
+                      QStringLiteral("seq2seq: prefix lengths of the vector the loss is summed over, e.g. 8,16,32,64."),
+                      QStringLiteral("LIST")});
+    parser.addOption({QStringLiteral("learning-rate"), QStringLiteral("seq2seq: Adam's step (default 0.002)."),
+                      QStringLiteral("RATE")});
+    parser.addOption({QStringLiteral("batch"), QStringLiteral("seq2seq: playlists per mini-batch (default 32)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("max-length"),
+                      QStringLiteral("seq2seq: entries of each playlist training reads (default 100; encoding reads "
+                                     "them all)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("threads"), QStringLiteral("seq2seq: worker threads (default: one per core)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("resume"),
+                      QStringLiteral("seq2seq: go on training the stored model of --name (default DATASET/seq2seq) "
+                                     "from its last finished epoch.")});
     parser.addOption({QStringLiteral("fields"),
                       QStringLiteral("mbat: only these key paths, comma-separated (a.b covers a.b.c)."),
                       QStringLiteral("PATHS")});
@@ -75,13 +113,61 @@ int runEmbed(const QStringList &args)
         return usage(QStringLiteral("--method is required (mean, sif, pyramid, positional, mbat or lsa)"));
     PoolingMethod pooling = PoolingMethod::Mean;
     const bool isPooling = fromString(method, &pooling);
-    if (!isPooling && method != u"mbat" && method != u"lsa")
+    const bool isModel = method == u"seq2seq";
+    if (!isPooling && !isModel && method != u"mbat" && method != u"lsa")
         return usage(
-            QStringLiteral("unknown method '%1' (expected mean, sif, pyramid, positional, mbat or lsa)").arg(method));
+            QStringLiteral("unknown method '%1' (expected mean, sif, pyramid, positional, seq2seq, mbat or lsa)")
+                .arg(method));
+    const bool resume = parser.isSet(QStringLiteral("resume"));
     if (isPooling && !parser.isSet(QStringLiteral("from")))
         return usage(QStringLiteral("--method %1 pools item vectors: name them with --from SET").arg(method));
-    if (!isPooling && parser.isSet(QStringLiteral("from")))
-        return usage(QStringLiteral("--from applies to the pooling methods only"));
+    if (isModel && !resume && !parser.isSet(QStringLiteral("from")))
+        return usage(QStringLiteral("--method %1 starts from item vectors: name them with --from SET").arg(method));
+    if (isModel && resume && parser.isSet(QStringLiteral("from")))
+        return usage(QStringLiteral("--resume goes on from the stored model, which knows its item vectors: leave "
+                                    "out --from"));
+    if (!isPooling && !isModel && parser.isSet(QStringLiteral("from")))
+        return usage(QStringLiteral("--from applies to the pooling methods and seq2seq only"));
+    Seq2seqOptions seq2seq;
+    seq2seq.epochs = resume ? 0 : seq2seq.epochs;
+    const QStringList modelOptions {
+        QStringLiteral("hidden"),     QStringLiteral("bidirectional"), QStringLiteral("epochs"),
+        QStringLiteral("matryoshka"), QStringLiteral("learning-rate"), QStringLiteral("batch"),
+        QStringLiteral("max-length"), QStringLiteral("threads"),       QStringLiteral("resume")};
+    for (const QString &option : modelOptions)
+        if (!isModel && parser.isSet(option))
+            return usage(QStringLiteral("--%1 applies to --method seq2seq only").arg(option));
+    if (isModel) {
+        if (resume)
+            for (const QString &option :
+                 {QStringLiteral("hidden"), QStringLiteral("bidirectional"), QStringLiteral("matryoshka"),
+                  QStringLiteral("learning-rate"), QStringLiteral("batch"), QStringLiteral("max-length")})
+                if (parser.isSet(option))
+                    return usage(QStringLiteral("--%1 is fixed by the stored model; --resume takes only --epochs "
+                                                "and --threads")
+                                     .arg(option));
+        if (!intOption(parser, verb, QStringLiteral("hidden"), 1, 2048, &seq2seq.hidden)
+            || !intOption(parser, verb, QStringLiteral("epochs"), 1, 100000, &seq2seq.epochs)
+            || !intOption(parser, verb, QStringLiteral("batch"), 1, 4096, &seq2seq.batch)
+            || !intOption(parser, verb, QStringLiteral("max-length"), 1, 1000000, &seq2seq.maxLength)
+            || !intOption(parser, verb, QStringLiteral("threads"), 0, 256, &seq2seq.threads))
+            return Usage;
+        seq2seq.bidirectional = parser.isSet(QStringLiteral("bidirectional"));
+        if (parser.isSet(QStringLiteral("learning-rate"))) {
+            bool ok = false;
+            seq2seq.learningRate = parser.value(QStringLiteral("learning-rate")).toDouble(&ok);
+            if (!ok || !(seq2seq.learningRate > 0) || seq2seq.learningRate > 1)
+                return usage(QStringLiteral("--learning-rate expects a number above 0 and at most 1"));
+        }
+        if (parser.isSet(QStringLiteral("matryoshka"))) {
+            seq2seq.matryoshka = prefixList(parser.value(QStringLiteral("matryoshka")));
+            if (seq2seq.matryoshka.empty() || seq2seq.matryoshka.back() > seq2seq.vectorDim())
+                return usage(QStringLiteral("--matryoshka expects ascending whole numbers from 1 to the vector's "
+                                            "length (%1 here), such as 8,16,32,64, not '%2'")
+                                 .arg(seq2seq.vectorDim())
+                                 .arg(parser.value(QStringLiteral("matryoshka"))));
+        }
+    }
     if (method != u"mbat"
         && (parser.isSet(QStringLiteral("fields")) || parser.isSet(QStringLiteral("exclude-fields"))
             || parser.isSet(QStringLiteral("ordered-arrays"))))
@@ -90,6 +176,8 @@ int runEmbed(const QStringList &args)
         return usage(QStringLiteral("--keep-stop-words applies to --method lsa only"));
     int dim = 0;
     if (parser.isSet(QStringLiteral("dim"))) {
+        if (isModel)
+            return usage(QStringLiteral("--dim does not apply to seq2seq: --hidden sets the vector's length"));
         if (isPooling)
             return usage(QStringLiteral("--dim does not apply to pooling: the item vectors fix the dimension"));
         bool ok = false;
@@ -103,6 +191,7 @@ int runEmbed(const QStringList &args)
     const quint64 seed = parser.value(QStringLiteral("seed")).toULongLong(&seedOk);
     if (!seedOk)
         return usage(QStringLiteral("--seed expects a non-negative whole number"));
+    seq2seq.seed = seed;
     const QString name = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name"))
                                                               : datasetName + u'/' + method;
     if (name.isEmpty())
@@ -122,7 +211,24 @@ int runEmbed(const QStringList &args)
         JobContext job([](qint64 done, qint64 total, const QString &message) { progressLine(done, total, message); });
         EmbeddingSet set;
         EmbeddingSet terms; // lsa: the fold-in rows typed text is searched with
-        if (isPooling) {
+        if (isModel) {
+            SequenceModelRequest request;
+            request.method = method;
+            request.datasetId = datasetId;
+            request.setName = name;
+            request.from = parser.value(QStringLiteral("from"));
+            request.resume = resume;
+            request.replace = parser.isSet(QStringLiteral("replace"));
+            request.seq2seq = seq2seq;
+            request.onEpoch = [](int epoch, int epochs, double loss) {
+                endProgress();
+                err(QStringLiteral("epoch %1 of %2: loss %3 (checkpoint stored)\n")
+                        .arg(epoch)
+                        .arg(epochs)
+                        .arg(loss, 0, 'f', 4));
+            };
+            set = runSequenceModel(project, request, job);
+        } else if (isPooling) {
             if (info.sequences == 0) {
                 err(QStringLiteral("%1: dataset \"%2\" holds no playlists or documents to pool\n")
                         .arg(path, datasetName));
@@ -178,7 +284,7 @@ int runEmbed(const QStringList &args)
         set.datasetId = datasetId;
         if (terms.count() > 0)
             saveLsaSets(project, set, terms, parser.isSet(QStringLiteral("replace")));
-        else
+        else if (!isModel) // runSequenceModel stored it, beside its checkpoint
             saveEmbeddingSet(project, set, parser.isSet(QStringLiteral("replace")));
         if (parser.isSet(QStringLiteral("json"))) {
             const QJsonObject o {{QStringLiteral("name"), set.name},     {QStringLiteral("dataset"), datasetName},

@@ -21,7 +21,7 @@ namespace orrery {
 class Project final {
 public:
     /// The schema version this build writes; `PRAGMA user_version` holds it.
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     /// Opens or creates the file and migrates it to SchemaVersion. Throws Error.
     explicit Project(const QString &path);

@@ -126,6 +126,23 @@ CREATE TABLE cluster(
     terms TEXT NOT NULL DEFAULT '[]', -- JSON [[term, score], ...], most distinctive first
     PRIMARY KEY(clustering_id, cluster)) WITHOUT ROWID;
 )sql",
+    // 2 -> 3: trained sequence models (seq2seq, pvdbow), their state split over rows.
+    R"sql(
+CREATE TABLE model(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,        -- the embedding set it encodes
+    dataset_id INTEGER REFERENCES dataset(id) ON DELETE CASCADE,
+    method TEXT NOT NULL,             -- seq2seq | pvdbow
+    params TEXT NOT NULL DEFAULT '{}',
+    stats TEXT NOT NULL DEFAULT '{}',
+    bytes INTEGER NOT NULL,
+    updated TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));
+CREATE TABLE model_chunk(
+    model_id INTEGER NOT NULL REFERENCES model(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    UNIQUE(model_id, seq));
+)sql",
 };
 
 } // namespace orrery::schema

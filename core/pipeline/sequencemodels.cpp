@@ -1,0 +1,121 @@
+#include "pipeline/sequencemodels.h"
+
+#include "store/corpus.h"
+#include "store/embeddingsets.h"
+#include "store/models.h"
+#include "store/project.h"
+
+#include <QJsonArray>
+
+namespace orrery {
+
+namespace {
+
+DatasetInfo datasetOf(Project &project, qint64 datasetId)
+{
+    for (const DatasetInfo &d : project.datasets())
+        if (d.id == datasetId)
+            return d;
+    throw Error(QStringLiteral("no dataset with id %1").arg(datasetId));
+}
+
+bool setExists(Project &project, const QString &name)
+{
+    for (const EmbeddingSetInfo &s : project.embeddingSets())
+        if (s.name == name)
+            return true;
+    return false;
+}
+
+QJsonObject lossStats(const std::vector<double> &losses, int epochsDone, double seconds)
+{
+    QJsonArray a;
+    for (const double l : losses)
+        a.append(l);
+    return {{QStringLiteral("epoch_loss"), a},
+            {QStringLiteral("epochs_done"), epochsDone},
+            {QStringLiteral("train_seconds"), seconds}};
+}
+
+} // namespace
+
+namespace {
+
+Seq2seqModel seq2seqOf(const std::optional<StoredModel> &stored, const QString &name)
+{
+    if (!stored)
+        throw Error(
+            QStringLiteral("no trained model named \"%1\" (orrery-cli embed --method seq2seq stores one)").arg(name));
+    if (stored->method != u"seq2seq")
+        throw Error(QStringLiteral("model \"%1\" is a %2 model, not seq2seq").arg(name, stored->method));
+    try {
+        return Seq2seqModel::deserialize(stored->state);
+    } catch (const Error &e) {
+        throw Error(QStringLiteral("model \"%1\": %2").arg(name, e.message()));
+    }
+}
+
+} // namespace
+
+Seq2seqModel loadSeq2seq(Project &project, const QString &name)
+{
+    return seq2seqOf(loadModel(project, name), name);
+}
+
+EmbeddingSet runSequenceModel(Project &project, const SequenceModelRequest &request, JobContext &job)
+{
+    if (request.method != u"seq2seq")
+        throw Error(QStringLiteral("unknown sequence model \"%1\" (seq2seq)").arg(request.method));
+    const DatasetInfo info = datasetOf(project, request.datasetId);
+    if (info.sequences == 0)
+        throw Error(QStringLiteral("dataset \"%1\" holds no playlists or documents to train on").arg(info.name));
+    if (request.setName.isEmpty())
+        throw Error(QStringLiteral("the set to store needs a name"));
+    if (!request.resume && !request.replace
+        && (setExists(project, request.setName) || loadModel(project, request.setName)))
+        throw Error(QStringLiteral("a set or model named \"%1\" exists already; choose another --name, --replace it "
+                                   "or --resume its training")
+                        .arg(request.setName));
+
+    const Corpus corpus = loadCorpus(project, request.datasetId, job);
+    Seq2seqModel model;
+    QString from = request.from;
+    if (request.resume) {
+        const std::optional<StoredModel> stored = loadModel(project, request.setName);
+        model = seq2seqOf(stored, request.setName);
+        from = stored->params.value(QStringLiteral("from")).toString();
+        if (request.seq2seq.epochs > 0)
+            model.options.epochs = request.seq2seq.epochs;
+        model.options.threads = request.seq2seq.threads;
+    } else {
+        const EmbeddingSet items = loadEmbeddingSet(project, request.from);
+        model = initSeq2seq(corpus, items, request.seq2seq);
+    }
+    const auto checkpoint = [&](const Seq2seqModel &m) {
+        StoredModel stored;
+        stored.name = request.setName;
+        stored.datasetId = request.datasetId;
+        stored.method = QStringLiteral("seq2seq");
+        stored.params = seq2seqParams(m.options);
+        if (!from.isEmpty())
+            stored.params.insert(QStringLiteral("from"), from);
+        stored.stats = lossStats(m.epochLoss, m.epochsDone, m.seconds);
+        stored.state = m.serialize();
+        saveModel(project, stored);
+        if (request.onEpoch)
+            request.onEpoch(m.epochsDone, m.options.epochs, m.epochLoss.back());
+    };
+    trainSeq2seq(model, corpus, job, checkpoint);
+    job.checkCancelled();
+    EmbeddingSet set = seq2seqEmbeddingSet(
+        model, corpus, info.kind == DatasetKind::Documents ? ItemKind::Document : ItemKind::Playlist, job);
+    job.checkCancelled();
+    set.name = request.setName;
+    set.datasetId = request.datasetId;
+    if (!from.isEmpty())
+        set.params.insert(QStringLiteral("from"), from);
+    saveEmbeddingSet(project, set, true);
+    return set;
+}
+
+} // namespace orrery

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "base/embeddingset.h"
+#include "base/jobcontext.h"
+#include "embed/seq2seq.h"
+
+#include <QString>
+
+#include <functional>
+
+namespace orrery {
+class Project;
+
+/// A request to train a sequence model over a dataset's playlists or documents and store the
+/// vectors it gives them as an embedding set, with the model's checkpoint under the same name.
+struct SequenceModelRequest {
+    QString method = QStringLiteral("seq2seq"); ///< "seq2seq"
+    qint64 datasetId = 0;
+    QString setName; ///< the set (and the model) it stores
+    QString from; ///< the item vectors it starts from; unused on resume
+    bool resume = false; ///< go on from the stored model of that name
+    bool replace = false; ///< replace a set or model of that name (a fresh run)
+    Seq2seqOptions seq2seq;
+    /// After each epoch, once its checkpoint is stored: the epoch (from 1) and its loss.
+    std::function<void(int epoch, int epochs, double loss)> onEpoch;
+};
+
+/// Trains (or resumes), storing a checkpoint after every epoch, then encodes every sequence
+/// and stores the set. A cancel or a failure leaves the last checkpoint stored and no set.
+/// Throws Error for an unknown dataset, a name in use without `replace`, a missing model on
+/// resume, or options out of range.
+EmbeddingSet runSequenceModel(Project &project, const SequenceModelRequest &request, JobContext &job);
+
+/// The stored seq2seq model of that name; throws Error naming what is missing or wrong.
+Seq2seqModel loadSeq2seq(Project &project, const QString &name);
+
+} // namespace orrery
