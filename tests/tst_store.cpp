@@ -6,6 +6,7 @@
 #include "store/indexblobs.h"
 #include "store/itempages.h"
 #include "store/items.h"
+#include "store/models.h"
 #include "store/playlists.h"
 #include "store/project.h"
 #include "store/sqlite.h"
@@ -186,12 +187,47 @@ private Q_SLOTS:
             Project p(path);
             sql::exec(p.db(),
                       "INSERT INTO dataset(name, kind, format) VALUES('d', 'records', 'json');"
-                      "DROP TABLE cluster; DROP TABLE clustering; PRAGMA user_version=1");
+                      "DROP TABLE model_chunk; DROP TABLE model; DROP TABLE cluster; DROP TABLE clustering; "
+                      "PRAGMA user_version=1");
         }
         Project p(path);
         QCOMPARE(p.schemaVersion(), Project::SchemaVersion);
         QCOMPARE(p.datasets().size(), 1);
         QCOMPARE(scalar(p, "SELECT count(*) FROM sqlite_schema WHERE name IN ('clustering', 'cluster')"), 2);
+        QCOMPARE(scalar(p, "SELECT count(*) FROM sqlite_schema WHERE name IN ('model', 'model_chunk')"), 2);
+    }
+
+    void storesModelsOverSeveralRows()
+    {
+        QTemporaryDir dir;
+        Project p(dir.filePath(QStringLiteral("m.orrery")));
+        QVERIFY(!loadModel(p, QStringLiteral("none")));
+        StoredModel m;
+        m.name = QStringLiteral("d/seq2seq");
+        m.method = QStringLiteral("seq2seq");
+        m.params = {{QStringLiteral("hidden"), 64}};
+        m.stats = {{QStringLiteral("epochs_done"), 2}};
+        // Over the 256 MiB row size, so it takes two rows, with bytes that vary.
+        m.state.resize((qint64(256) << 20) + 1000);
+        for (qsizetype i = 0; i < m.state.size(); i += 4093)
+            m.state[i] = char(i * 7);
+        saveModel(p, m);
+        QCOMPARE(scalar(p, "SELECT count(*) FROM model_chunk"), 2);
+        const std::optional<StoredModel> back = loadModel(p, m.name);
+        QVERIFY(back);
+        QCOMPARE(back->method, m.method);
+        QCOMPARE(back->params, m.params);
+        QCOMPARE(back->stats, m.stats);
+        QVERIFY(back->state == m.state);
+        m.state = QByteArray("small");
+        saveModel(p, m); // replaces, leaving no rows of the old one
+        QCOMPARE(scalar(p, "SELECT count(*) FROM model_chunk"), 1);
+        QCOMPARE(loadModel(p, m.name)->state, QByteArray("small"));
+        QCOMPARE(listModels(p).size(), 1);
+        QCOMPARE(listModels(p).first().bytes, qint64(5));
+        QVERIFY(removeModel(p, m.name));
+        QVERIFY(!removeModel(p, m.name));
+        QCOMPARE(scalar(p, "SELECT count(*) FROM model_chunk"), 0);
     }
 
     void rejectsFilesThatAreNotProjects_data()
