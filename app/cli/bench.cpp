@@ -19,6 +19,7 @@ int benchIndex(const QStringList &args); // benchindex.cpp
 int benchMap(const QStringList &args); // benchmap.cpp
 int benchRecommend(const QStringList &args); // benchrecommend.cpp
 int benchCluster(const QStringList &args); // benchcluster.cpp
+int benchSeq2seq(const QStringList &args); // benchseq2seq.cpp
 
 namespace {
 
@@ -117,6 +118,8 @@ int runBench(const QStringList &args)
         return benchRecommend(args);
     if (which == u"cluster")
         return benchCluster(args);
+    if (which == u"seq2seq")
+        return benchSeq2seq(args);
     if (which.isEmpty() || which == u"--help" || which == u"-h") {
         out(QStringLiteral(
             "Usage: orrery-cli bench BENCHMARK [options]\n\nBenchmarks (each prints one JSON line):\n"
@@ -124,7 +127,8 @@ int runBench(const QStringList &args)
             "  index    time single-thread queries of a set's stored neighbour index\n"
             "  map      time map frames at 1M and 2M points against QPainter::drawPoints\n"
             "  recommend  time single-thread recommendation queries on a large synthetic catalogue\n"
-            "  cluster  time k-means (beside faiss), density clusters and c-TF-IDF labels at 1M rows\n"));
+            "  cluster  time k-means (beside faiss), density clusters and c-TF-IDF labels at 1M rows\n"
+            "  seq2seq  time seq2seq training per epoch against the number of playlists, and encoding\n"));
         return which.isEmpty() ? Usage : Ok;
     }
     err(QStringLiteral("orrery-cli bench: unknown benchmark '%1'\n").arg(which));

@@ -60,6 +60,8 @@ int runEmbed(const QStringList &args)
         {QStringLiteral("hidden"), QStringLiteral("seq2seq: GRU state size (default 64)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("bidirectional"),
                       QStringLiteral("seq2seq: a second encoder reads backwards; the vector is both final states.")});
+    parser.addOption({QStringLiteral("no-attention"),
+                      QStringLiteral("seq2seq: the decoder sees only the playlist vector, not the encoder's states.")});
     parser.addOption(
         {QStringLiteral("epochs"), QStringLiteral("seq2seq: training epochs (default 5)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("matryoshka"),
@@ -130,18 +132,20 @@ int runEmbed(const QStringList &args)
         return usage(QStringLiteral("--from applies to the pooling methods and seq2seq only"));
     Seq2seqOptions seq2seq;
     seq2seq.epochs = resume ? 0 : seq2seq.epochs;
-    const QStringList modelOptions {
-        QStringLiteral("hidden"),     QStringLiteral("bidirectional"), QStringLiteral("epochs"),
-        QStringLiteral("matryoshka"), QStringLiteral("learning-rate"), QStringLiteral("batch"),
-        QStringLiteral("max-length"), QStringLiteral("threads"),       QStringLiteral("resume")};
+    const QStringList modelOptions {QStringLiteral("hidden"),       QStringLiteral("bidirectional"),
+                                    QStringLiteral("no-attention"), QStringLiteral("epochs"),
+                                    QStringLiteral("matryoshka"),   QStringLiteral("learning-rate"),
+                                    QStringLiteral("batch"),        QStringLiteral("max-length"),
+                                    QStringLiteral("threads"),      QStringLiteral("resume")};
     for (const QString &option : modelOptions)
         if (!isModel && parser.isSet(option))
             return usage(QStringLiteral("--%1 applies to --method seq2seq only").arg(option));
     if (isModel) {
         if (resume)
             for (const QString &option :
-                 {QStringLiteral("hidden"), QStringLiteral("bidirectional"), QStringLiteral("matryoshka"),
-                  QStringLiteral("learning-rate"), QStringLiteral("batch"), QStringLiteral("max-length")})
+                 {QStringLiteral("hidden"), QStringLiteral("bidirectional"), QStringLiteral("no-attention"),
+                  QStringLiteral("matryoshka"), QStringLiteral("learning-rate"), QStringLiteral("batch"),
+                  QStringLiteral("max-length")})
                 if (parser.isSet(option))
                     return usage(QStringLiteral("--%1 is fixed by the stored model; --resume takes only --epochs "
                                                 "and --threads")
@@ -153,6 +157,7 @@ int runEmbed(const QStringList &args)
             || !intOption(parser, verb, QStringLiteral("threads"), 0, 256, &seq2seq.threads))
             return Usage;
         seq2seq.bidirectional = parser.isSet(QStringLiteral("bidirectional"));
+        seq2seq.attention = !parser.isSet(QStringLiteral("no-attention"));
         if (parser.isSet(QStringLiteral("learning-rate"))) {
             bool ok = false;
             seq2seq.learningRate = parser.value(QStringLiteral("learning-rate")).toDouble(&ok);

@@ -5,12 +5,14 @@
 #include "store/corpus.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QJsonObject>
 
 #include <Eigen/Core>
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace orrery {
@@ -101,6 +103,20 @@ void trainSeq2seq(Seq2seqModel &model, const Corpus &corpus, JobContext &job, co
 /// sequence with none gets a zero row). Rows are in corpus order.
 RowMatrixXf encodeSeq2seq(const Seq2seqModel &model, const Corpus &corpus, JobContext &job, qint64 *unknown = nullptr,
                           int threads = 0);
+
+/// Encodes one sequence at a time (a new playlist, a query) with the model's vocabulary index
+/// built once. Keeps a reference to the model, which must outlive it.
+class Seq2seqEncoder final {
+public:
+    explicit Seq2seqEncoder(const Seq2seqModel &model);
+    /// The L2-normalised vector of a sequence of item ids, the unknown ones skipped (counted in
+    /// `unknown` when set); zero when none is known.
+    Eigen::VectorXf encode(std::span<const qint64> itemIds, qint64 *unknown = nullptr) const;
+
+private:
+    const Seq2seqModel &m_model;
+    QHash<qint64, qint32> m_index;
+};
 
 /// The encoded sequences as an embedding set (method "seq2seq", params and per-epoch loss).
 EmbeddingSet seq2seqEmbeddingSet(const Seq2seqModel &model, const Corpus &corpus, ItemKind sequenceKind,
