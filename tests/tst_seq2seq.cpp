@@ -272,6 +272,7 @@ private Q_SLOTS:
 
     void cancelWithin200ms()
     {
+        ORRERY_TIMING_TEST(cancelWithin200ms);
         const Corpus corpus = genreCorpus(20000, 8, 500, 60, 13);
         Seq2seqOptions options;
         options.epochs = 50;
