@@ -10,7 +10,7 @@ packages=(
   xvfb xauth fonts-dejavu-core clang-format
 )
 if [ "${ORRERY_BENCH_DEPS:-0}" = 1 ]; then
-  packages+=(fasttext python3-sklearn umap-learn python3-hnswlib python3-numpy time)
+  packages+=(fasttext python3-sklearn umap-learn python3-hnswlib python3-numpy python3-torch libopenblas0-pthread time)
 fi
 
 missing=()

@@ -61,6 +61,10 @@ private Q_SLOTS:
             << QStringList {u"--resume"_s, u"--name"_s, u"none"_s} << u"no trained model named \"none\""_s;
         QTest::newRow("hidden out of range")
             << QStringList {u"--from"_s, u"synth/sgns"_s, u"--hidden"_s, u"0"_s} << u"--hidden expects"_s;
+        QTest::newRow("--model with --from")
+            << QStringList {u"--model"_s, u"s2s"_s, u"--from"_s, u"synth/sgns"_s} << u"neither --from"_s;
+        QTest::newRow("--model with --epochs")
+            << QStringList {u"--model"_s, u"s2s"_s, u"--epochs"_s, u"3"_s} << u"training option"_s;
         QTest::newRow("unknown item set") << QStringList {u"--from"_s, u"nope"_s} << u"nope"_s;
     }
 
@@ -108,6 +112,28 @@ private Q_SLOTS:
         QCOMPARE(model.epochsDone, 3);
         QCOMPARE(model.vectorDim(), 16);
         QCOMPARE(loadEmbeddingSet(project, u"s2s"_s).count(), qint64(400));
+    }
+
+    void aStoredModelEncodesAnotherDataset()
+    {
+        // The same playlists imported again as a second dataset: encoding them with the trained
+        // model must give the very vectors training stored.
+        const QString again = m_dir.filePath(u"corpus"_s);
+        test::Run r = test::cli({u"import"_s, m_project, again, u"--dataset"_s, u"again"_s}, 60000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = test::cli({u"embed"_s, m_project, u"--dataset"_s, u"again"_s, u"--method"_s, u"seq2seq"_s, u"--model"_s,
+                       u"s2s"_s, u"--name"_s, u"again/s2s"_s},
+                      60000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        Project project(m_project);
+        const EmbeddingSet trained = loadEmbeddingSet(project, u"s2s"_s);
+        const EmbeddingSet encoded = loadEmbeddingSet(project, u"again/s2s"_s);
+        QCOMPARE(encoded.count(), trained.count());
+        QCOMPARE(encoded.params.value(u"model").toString(), u"s2s"_s);
+        // Same playlists in the same order (the second import reuses the items).
+        for (qint64 i = 0; i < trained.count(); ++i)
+            for (int d = 0; d < trained.dim; ++d)
+                QCOMPARE(encoded.row(i)[size_t(d)], trained.row(i)[size_t(d)]);
     }
 
     void aKilledRunResumesFromItsLastEpoch()

@@ -70,6 +70,8 @@ int benchSeq2seq(const QStringList &args)
     parser.addOption({QStringLiteral("matryoshka"), QStringLiteral("Prefix lengths, e.g. 8,16,32,64 (default none)."),
                       QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("bidirectional"), QStringLiteral("Train the bidirectional encoder.")});
+    parser.addOption({QStringLiteral("batch"), QStringLiteral("Playlists per mini-batch (default 32)."),
+                      QStringLiteral("N"), QStringLiteral("32")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads (default: one per core)."),
                       QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("export-corpus"),
@@ -86,6 +88,7 @@ int benchSeq2seq(const QStringList &args)
     Seq2seqOptions options;
     if (!intOption(parser, verb, QStringLiteral("epochs"), 1, 1000, &options.epochs)
         || !intOption(parser, verb, QStringLiteral("hidden"), 1, 2048, &options.hidden)
+        || !intOption(parser, verb, QStringLiteral("batch"), 1, 4096, &options.batch)
         || !intOption(parser, verb, QStringLiteral("threads"), 0, 256, &options.threads))
         return Usage;
     options.bidirectional = parser.isSet(QStringLiteral("bidirectional"));
@@ -184,6 +187,7 @@ int benchSeq2seq(const QStringList &args)
                     {QStringLiteral("entries"), qint64(corpus.tokens.size())},
                     {QStringLiteral("tracks"), qint64(corpus.vocab.size())},
                     {QStringLiteral("hidden"), options.hidden},
+                    {QStringLiteral("batch"), options.batch},
                     {QStringLiteral("bidirectional"), options.bidirectional},
                     {QStringLiteral("matryoshka"), parser.value(QStringLiteral("matryoshka"))},
                     {QStringLiteral("threads"), resolveThreads(options.threads)},

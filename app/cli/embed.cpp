@@ -77,6 +77,10 @@ int runEmbed(const QStringList &args)
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("seq2seq: worker threads (default: one per core)."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("model"),
+                      QStringLiteral("seq2seq: encode the dataset with this stored model (its set's name) instead of "
+                                     "training: items frozen, for playlists imported after training."),
+                      QStringLiteral("SET")});
     parser.addOption({QStringLiteral("resume"),
                       QStringLiteral("seq2seq: go on training the stored model of --name (default DATASET/seq2seq) "
                                      "from its last finished epoch.")});
@@ -123,8 +127,21 @@ int runEmbed(const QStringList &args)
     const bool resume = parser.isSet(QStringLiteral("resume"));
     if (isPooling && !parser.isSet(QStringLiteral("from")))
         return usage(QStringLiteral("--method %1 pools item vectors: name them with --from SET").arg(method));
-    if (isModel && !resume && !parser.isSet(QStringLiteral("from")))
-        return usage(QStringLiteral("--method %1 starts from item vectors: name them with --from SET").arg(method));
+    const bool infer = parser.isSet(QStringLiteral("model"));
+    if (infer && (!isModel || resume || parser.isSet(QStringLiteral("from"))))
+        return usage(QStringLiteral("--model encodes with a trained seq2seq model: it takes neither --from nor "
+                                    "--resume"));
+    if (infer)
+        for (const QString &option :
+             {QStringLiteral("hidden"), QStringLiteral("bidirectional"), QStringLiteral("no-attention"),
+              QStringLiteral("epochs"), QStringLiteral("matryoshka"), QStringLiteral("learning-rate"),
+              QStringLiteral("batch"), QStringLiteral("max-length")})
+            if (parser.isSet(option))
+                return usage(QStringLiteral("--%1 is a training option; --model only encodes").arg(option));
+    if (isModel && !resume && !infer && !parser.isSet(QStringLiteral("from")))
+        return usage(QStringLiteral("--method %1 starts from item vectors: name them with --from SET (or encode "
+                                    "with a trained one: --model SET)")
+                         .arg(method));
     if (isModel && resume && parser.isSet(QStringLiteral("from")))
         return usage(QStringLiteral("--resume goes on from the stored model, which knows its item vectors: leave "
                                     "out --from"));
@@ -223,6 +240,7 @@ int runEmbed(const QStringList &args)
             request.setName = name;
             request.from = parser.value(QStringLiteral("from"));
             request.resume = resume;
+            request.model = parser.value(QStringLiteral("model"));
             request.replace = parser.isSet(QStringLiteral("replace"));
             request.seq2seq = seq2seq;
             request.onEpoch = [](int epoch, int epochs, double loss) {

@@ -71,6 +71,27 @@ EmbeddingSet runSequenceModel(Project &project, const SequenceModelRequest &requ
         throw Error(QStringLiteral("dataset \"%1\" holds no playlists or documents to train on").arg(info.name));
     if (request.setName.isEmpty())
         throw Error(QStringLiteral("the set to store needs a name"));
+    if (!request.model.isEmpty()) {
+        if (request.resume)
+            throw Error(QStringLiteral("a run either resumes training or encodes with a stored model, not both"));
+        if (!request.replace && setExists(project, request.setName))
+            throw Error(QStringLiteral("a set named \"%1\" exists already; choose another --name or --replace it")
+                            .arg(request.setName));
+        const Seq2seqModel model = loadSeq2seq(project, request.model);
+        const Corpus corpus = loadCorpus(project, request.datasetId, job);
+        EmbeddingSet set = seq2seqEmbeddingSet(
+            model, corpus, info.kind == DatasetKind::Documents ? ItemKind::Document : ItemKind::Playlist, job);
+        job.checkCancelled();
+        if (set.stats.value(QStringLiteral("unknown_items")).toInteger() == qint64(corpus.tokens.size()))
+            throw Error(
+                QStringLiteral("none of the items of \"%1\" is known to model \"%2\"").arg(info.name, request.model));
+        set.name = request.setName;
+        set.datasetId = request.datasetId;
+        set.params.insert(QStringLiteral("model"), request.model);
+        set.stats.insert(QStringLiteral("seconds"), set.stats.value(QStringLiteral("encode_seconds")));
+        saveEmbeddingSet(project, set, true);
+        return set;
+    }
     if (!request.resume && !request.replace
         && (setExists(project, request.setName) || loadModel(project, request.setName)))
         throw Error(QStringLiteral("a set or model named \"%1\" exists already; choose another --name, --replace it "

@@ -19,6 +19,9 @@ struct SequenceModelRequest {
     QString setName; ///< the set (and the model) it stores
     QString from; ///< the item vectors it starts from; unused on resume
     bool resume = false; ///< go on from the stored model of that name
+    /// Encode with this stored model instead of training (items frozen): the dataset's sequences
+    /// are new to it, e.g. playlists imported after training. Its items are matched by item id.
+    QString model;
     bool replace = false; ///< replace a set or model of that name (a fresh run)
     Seq2seqOptions seq2seq;
     /// After each epoch, once its checkpoint is stored: the epoch (from 1) and its loss.
@@ -26,9 +29,9 @@ struct SequenceModelRequest {
 };
 
 /// Trains (or resumes), storing a checkpoint after every epoch, then encodes every sequence
-/// and stores the set. A cancel or a failure leaves the last checkpoint stored and no set.
-/// Throws Error for an unknown dataset, a name in use without `replace`, a missing model on
-/// resume, or options out of range.
+/// and stores the set; with `model` set, only encodes with that stored model. A cancel or a failure leaves the last
+/// checkpoint stored and no set. Throws Error for an unknown dataset, a name in use without `replace`, a missing model
+/// on resume, or options out of range.
 EmbeddingSet runSequenceModel(Project &project, const SequenceModelRequest &request, JobContext &job);
 
 /// The stored seq2seq model of that name; throws Error naming what is missing or wrong.
