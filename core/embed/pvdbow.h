@@ -57,7 +57,7 @@ struct PvdbowModel {
 /// A training run: one vector per sequence of the corpus, and the model to infer new ones with.
 struct PvdbowResult {
     std::vector<qint64> sequenceIds; ///< corpus.sequenceIds, in order
-    std::vector<float> vectors; ///< sequences × dim, row-major
+    std::vector<float> vectors; ///< sequences × dim, row-major, as trained (not normalised; compare by cosine)
     PvdbowModel model;
     /// Item input vectors (model.itemIds order, itemIds.size() × dim) when trainItems is on, else empty.
     std::vector<float> itemVectors;
