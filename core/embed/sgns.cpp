@@ -1,5 +1,7 @@
 #include "sgns.h"
 
+#include "sgnskernel.h"
+
 #include <QElapsedTimer>
 
 #include <algorithm>
@@ -109,99 +111,7 @@ NegativeSampler::NegativeSampler(const std::vector<qint64> &counts, double expon
 
 namespace {
 
-// Four floats; GCC and Clang lower this to SSE2 on x86-64 and to NEON or scalar code elsewhere,
-// with the same order of operations everywhere. may_alias: rows are float arrays.
-typedef float V4 __attribute__((vector_size(16), may_alias));
-constexpr int Lanes = 8; // rows are padded with zeros to a multiple of two V4
-
-inline float dot(const float *__restrict a, const float *__restrict b, int blocks)
-{
-    const V4 *x = reinterpret_cast<const V4 *>(__builtin_assume_aligned(a, 32));
-    const V4 *y = reinterpret_cast<const V4 *>(__builtin_assume_aligned(b, 32));
-    V4 s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
-    for (int k = 0; k < blocks; ++k) {
-        s0 += x[2 * k] * y[2 * k];
-        s1 += x[2 * k + 1] * y[2 * k + 1];
-    }
-    const V4 s = s0 + s1;
-    return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
-/// y += g·x
-inline void axpy(float g, const float *__restrict x, float *__restrict y, int blocks)
-{
-    const V4 *a = reinterpret_cast<const V4 *>(__builtin_assume_aligned(x, 32));
-    V4 *b = reinterpret_cast<V4 *>(__builtin_assume_aligned(y, 32));
-    const V4 gv = {g, g, g, g};
-    for (int k = 0; k < blocks; ++k) {
-        b[2 * k] += gv * a[2 * k];
-        b[2 * k + 1] += gv * a[2 * k + 1];
-    }
-}
-
-/// The gradient step of one pair: grad += g·out, then out += g·in (with out as it was before).
-inline void update(float g, const float *__restrict in, float *__restrict out, float *__restrict grad, int blocks)
-{
-    const V4 *x = reinterpret_cast<const V4 *>(__builtin_assume_aligned(in, 32));
-    V4 *y = reinterpret_cast<V4 *>(__builtin_assume_aligned(out, 32));
-    V4 *e = reinterpret_cast<V4 *>(__builtin_assume_aligned(grad, 32));
-    const V4 gv = {g, g, g, g};
-    for (int k = 0; k < 2 * blocks; k += 2) {
-        const V4 y0 = y[k], y1 = y[k + 1];
-        e[k] += gv * y0;
-        e[k + 1] += gv * y1;
-        y[k] = y0 + gv * x[k];
-        y[k + 1] = y1 + gv * x[k + 1];
-    }
-}
-
-struct FreeDeleter {
-    void operator()(float *p) const { std::free(p); }
-};
-using FloatBuffer = std::unique_ptr<float[], FreeDeleter>;
-
-FloatBuffer zeroedFloats(size_t count)
-{
-    const size_t bytes = std::max<size_t>(64, (count * sizeof(float) + 63) / 64 * 64);
-    auto *p = static_cast<float *>(std::aligned_alloc(64, bytes));
-    if (!p)
-        throw std::bad_alloc();
-    std::memset(p, 0, bytes);
-    return FloatBuffer(p);
-}
-
-// σ(x) and -log σ(x) tabulated on [-MaxExp, MaxExp); beyond it σ is taken as 0 or 1 (as word2vec does).
-constexpr float MaxExp = 8.0f;
-constexpr int TableSize = 1024;
-constexpr float TableScale = TableSize / (2 * MaxExp);
-
-struct Tables {
-    float sigmoid[TableSize];
-    float negLogSigmoid[TableSize];
-    Tables()
-    {
-        for (int i = 0; i < TableSize; ++i) {
-            const double x = -double(MaxExp) + (i + 0.5) / double(TableScale);
-            sigmoid[i] = float(1.0 / (1.0 + std::exp(-x)));
-            negLogSigmoid[i] = float(std::log1p(std::exp(-x)));
-        }
-    }
-};
-
-quint64 streamSeed(quint64 seed, int thread, int epoch)
-{
-    // Distinct, well mixed seeds per (seed, thread, epoch); Random's splitmix64 does the rest.
-    return seed ^ (0xD1B54A32D192ED03ull * quint64(thread + 1)) ^ (0x8CB92BA72F3D8DD7ull * quint64(epoch + 1));
-}
-
-QString compactCount(double v)
-{
-    if (v >= 1e6)
-        return QString::number(v / 1e6, 'f', 1) + u'M';
-    if (v >= 1e3)
-        return QString::number(v / 1e3, 'f', 0) + u'k';
-    return QString::number(v, 'f', 0);
-}
+using namespace sgnskernel;
 
 // Noise samples are drawn this many steps before they are used, and their output rows prefetched
 // meanwhile: with a vocabulary larger than the caches, waiting for those rows dominated the time.
@@ -217,12 +127,6 @@ struct WorkerLocal {
     double loss = 0;
     qint64 pairs = 0;
 };
-
-inline void prefetchRow(const float *row, size_t bytes)
-{
-    for (size_t b = 0; b < bytes; b += 64)
-        __builtin_prefetch(reinterpret_cast<const char *>(row) + b);
-}
 
 struct alignas(64) WorkerState {
     std::atomic<qint64> read {0}; // tokens read so far, all epochs
@@ -309,17 +213,7 @@ void Trainer::buildVocabulary()
     // > 0.99). With t·total at least 2, items seen up to 5 times are always kept (the sample keeps
     // 56% and trains to a median random-pair cosine of 0.37); corpora of 200k tokens and more
     // at t = 1e-5 (yes_small: 176k, t·total 1.76) are barely touched.
-    constexpr double MinSampleCount = 2.0;
-    m_keep.assign(counts.size(), 2.0f);
-    m_sample = 0;
-    if (m_o.sample > 0) {
-        const double tTotal = std::max(m_o.sample * double(m_tokensPerEpoch), MinSampleCount);
-        m_sample = tTotal / double(m_tokensPerEpoch);
-        for (size_t i = 0; i < counts.size(); ++i) {
-            const double f = double(counts[i]);
-            m_keep[i] = float((std::sqrt(f / tTotal) + 1) * tTotal / f);
-        }
-    }
+    m_keep = keepProbabilities(counts, m_tokensPerEpoch, m_o.sample, &m_sample);
 }
 
 void Trainer::partition(int threads)
@@ -352,8 +246,6 @@ void Trainer::trainSequence(const qint32 *tokens, int n, double lrAtStart, doubl
     float *const neu1e = w.neu1e;
     const size_t stride = size_t(m_stride), rowBytes = stride * sizeof(float);
     const int blocks = m_blocks, window = m_o.window, negative = m_o.negative;
-    const float *const sigmoid = m_tables.sigmoid;
-    const float *const negLog = m_tables.negLogSigmoid;
     double lossSum = 0;
     qint64 pairCount = 0;
     for (int i = 0; i < n; ++i) {
@@ -375,23 +267,7 @@ void Trainer::trainSequence(const qint32 *tokens, int n, double lrAtStart, doubl
             std::memset(neu1e, 0, sizeof(float) * stride);
             // One logistic step on (l1, target): the positive first, then the negatives.
             const auto step = [&](qint32 target, bool positive) {
-                float *const l2 = out + size_t(target) * stride;
-                const float f = dot(l1, l2, blocks);
-                const float x = (f + MaxExp) * TableScale;
-                const float label = positive ? 1.0f : 0.0f;
-                float g;
-                if (x >= float(TableSize)) {
-                    g = label - 1;
-                    lossSum += positive ? 0.0f : f;
-                } else if (x < 0) {
-                    g = label;
-                    lossSum += positive ? -f : 0.0f;
-                } else {
-                    const int k = int(x);
-                    g = label - sigmoid[k];
-                    lossSum += negLog[positive ? k : TableSize - 1 - k];
-                }
-                update(g * lr, l1, l2, neu1e, blocks);
+                logisticStep(m_tables, l1, out + size_t(target) * stride, neu1e, positive, lr, blocks, lossSum);
             };
             step(center, true);
             for (int d = 0; d < negative; ++d) {
