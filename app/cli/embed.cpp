@@ -47,11 +47,13 @@ int runEmbed(const QStringList &args)
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Project file."));
     parser.addOption({QStringLiteral("dataset"), QStringLiteral("The dataset to embed."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("method"),
-                      QStringLiteral("mean|sif|pyramid|positional (pool item vectors over each playlist or document), "
-                                     "seq2seq (train the sequence autoencoder), mbat (JSON records) or lsa (text "
-                                     "documents)."),
-                      QStringLiteral("METHOD")});
+    parser.addOption(
+        {QStringLiteral("method"),
+         QStringLiteral(
+             "mean|sif|pyramid|positional (pool item vectors over each playlist or document), "
+             "seq2seq (train the sequence autoencoder), pvdbow (paragraph vectors), mbat (JSON records) or lsa (text "
+             "documents)."),
+         QStringLiteral("METHOD")});
     parser.addOption({QStringLiteral("from"),
                       QStringLiteral("Embedding set of item vectors to pool (mean, sif, pyramid, positional) or to "
                                      "start seq2seq from: track vectors for playlists, word vectors for documents."),
@@ -63,7 +65,9 @@ int runEmbed(const QStringList &args)
     parser.addOption({QStringLiteral("no-attention"),
                       QStringLiteral("seq2seq: the decoder sees only the playlist vector, not the encoder's states.")});
     parser.addOption(
-        {QStringLiteral("epochs"), QStringLiteral("seq2seq: training epochs (default 5)."), QStringLiteral("N")});
+        {QStringLiteral("epochs"),
+         QStringLiteral("seq2seq and pvdbow: training epochs (seq2seq 5; pvdbow 20 for playlists, 15 for documents)."),
+         QStringLiteral("N")});
     parser.addOption({QStringLiteral("matryoshka"),
                       QStringLiteral("seq2seq: prefix lengths of the vector the loss is summed over, e.g. 8,16,32,64."),
                       QStringLiteral("LIST")});
@@ -75,11 +79,13 @@ int runEmbed(const QStringList &args)
                       QStringLiteral("seq2seq: entries of each playlist training reads (default 100; encoding reads "
                                      "them all)."),
                       QStringLiteral("N")});
-    parser.addOption({QStringLiteral("threads"), QStringLiteral("seq2seq: worker threads (default: one per core)."),
+    parser.addOption({QStringLiteral("threads"),
+                      QStringLiteral("seq2seq and pvdbow: worker threads (default: one per core)."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("model"),
-                      QStringLiteral("seq2seq: encode the dataset with this stored model (its set's name) instead of "
-                                     "training: items frozen, for playlists imported after training."),
+                      QStringLiteral("seq2seq and pvdbow: encode the dataset with this stored model (its set's name) "
+                                     "instead of training, items frozen: for playlists or documents imported after "
+                                     "training."),
                       QStringLiteral("SET")});
     parser.addOption({QStringLiteral("resume"),
                       QStringLiteral("seq2seq: go on training the stored model of --name (default DATASET/seq2seq) "
@@ -92,7 +98,9 @@ int runEmbed(const QStringList &args)
     parser.addOption(
         {QStringLiteral("ordered-arrays"), QStringLiteral("mbat: array order counts ([a, b] differs from [b, a]).")});
     parser.addOption({QStringLiteral("keep-stop-words"), QStringLiteral("lsa: keep common English words.")});
-    parser.addOption({QStringLiteral("dim"), QStringLiteral("Dimension for mbat (default 256) and lsa (default 100)."),
+    parser.addOption({QStringLiteral("dim"),
+                      QStringLiteral("Dimension for mbat (default 256), lsa (default 100) and pvdbow (default 50 for "
+                                     "playlists, 100 for documents, or --from's)."),
                       QStringLiteral("N")});
     parser.addOption(
         {QStringLiteral("seed"), QStringLiteral("Random seed (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
@@ -119,45 +127,46 @@ int runEmbed(const QStringList &args)
         return usage(QStringLiteral("--method is required (mean, sif, pyramid, positional, mbat or lsa)"));
     PoolingMethod pooling = PoolingMethod::Mean;
     const bool isPooling = fromString(method, &pooling);
-    const bool isModel = method == u"seq2seq";
+    const bool isSeq2seq = method == u"seq2seq";
+    const bool isPvdbow = method == u"pvdbow";
+    const bool isModel = isSeq2seq || isPvdbow;
     if (!isPooling && !isModel && method != u"mbat" && method != u"lsa")
-        return usage(
-            QStringLiteral("unknown method '%1' (expected mean, sif, pyramid, positional, seq2seq, mbat or lsa)")
-                .arg(method));
+        return usage(QStringLiteral("unknown method '%1' (expected mean, sif, pyramid, positional, seq2seq, pvdbow, "
+                                    "mbat or lsa)")
+                         .arg(method));
     const bool resume = parser.isSet(QStringLiteral("resume"));
-    if (isPooling && !parser.isSet(QStringLiteral("from")))
-        return usage(QStringLiteral("--method %1 pools item vectors: name them with --from SET").arg(method));
     const bool infer = parser.isSet(QStringLiteral("model"));
-    if (infer && (!isModel || resume || parser.isSet(QStringLiteral("from"))))
-        return usage(QStringLiteral("--model encodes with a trained seq2seq model: it takes neither --from nor "
-                                    "--resume"));
-    if (infer)
-        for (const QString &option :
-             {QStringLiteral("hidden"), QStringLiteral("bidirectional"), QStringLiteral("no-attention"),
-              QStringLiteral("epochs"), QStringLiteral("matryoshka"), QStringLiteral("learning-rate"),
-              QStringLiteral("batch"), QStringLiteral("max-length")})
+    const bool from = parser.isSet(QStringLiteral("from"));
+    if (isPooling && !from)
+        return usage(QStringLiteral("--method %1 pools item vectors: name them with --from SET").arg(method));
+    const QStringList seq2seqOptions {QStringLiteral("hidden"),        QStringLiteral("bidirectional"),
+                                      QStringLiteral("no-attention"),  QStringLiteral("matryoshka"),
+                                      QStringLiteral("learning-rate"), QStringLiteral("batch"),
+                                      QStringLiteral("max-length"),    QStringLiteral("resume")};
+    for (const QString &option : seq2seqOptions)
+        if (!isSeq2seq && parser.isSet(option))
+            return usage(QStringLiteral("--%1 applies to --method seq2seq only").arg(option));
+    for (const QString &option : {QStringLiteral("epochs"), QStringLiteral("threads"), QStringLiteral("model")})
+        if (!isModel && parser.isSet(option))
+            return usage(QStringLiteral("--%1 applies to --method seq2seq and pvdbow only").arg(option));
+    if (!isPooling && !isModel && from)
+        return usage(QStringLiteral("--from applies to the pooling methods, seq2seq and pvdbow only"));
+    if (infer) {
+        if (resume || from)
+            return usage(QStringLiteral("--model encodes with a trained model: it takes neither --from nor --resume"));
+        for (const QString &option : seq2seqOptions + QStringList {QStringLiteral("epochs"), QStringLiteral("dim")})
             if (parser.isSet(option))
                 return usage(QStringLiteral("--%1 is a training option; --model only encodes").arg(option));
-    if (isModel && !resume && !infer && !parser.isSet(QStringLiteral("from")))
-        return usage(QStringLiteral("--method %1 starts from item vectors: name them with --from SET (or encode "
-                                    "with a trained one: --model SET)")
-                         .arg(method));
-    if (isModel && resume && parser.isSet(QStringLiteral("from")))
+    }
+    if (isSeq2seq && !resume && !infer && !from)
+        return usage(QStringLiteral("--method seq2seq starts from item vectors: name them with --from SET (or encode "
+                                    "with a trained model: --model SET)"));
+    if (resume && from)
         return usage(QStringLiteral("--resume goes on from the stored model, which knows its item vectors: leave "
                                     "out --from"));
-    if (!isPooling && !isModel && parser.isSet(QStringLiteral("from")))
-        return usage(QStringLiteral("--from applies to the pooling methods and seq2seq only"));
     Seq2seqOptions seq2seq;
     seq2seq.epochs = resume ? 0 : seq2seq.epochs;
-    const QStringList modelOptions {QStringLiteral("hidden"),       QStringLiteral("bidirectional"),
-                                    QStringLiteral("no-attention"), QStringLiteral("epochs"),
-                                    QStringLiteral("matryoshka"),   QStringLiteral("learning-rate"),
-                                    QStringLiteral("batch"),        QStringLiteral("max-length"),
-                                    QStringLiteral("threads"),      QStringLiteral("resume")};
-    for (const QString &option : modelOptions)
-        if (!isModel && parser.isSet(option))
-            return usage(QStringLiteral("--%1 applies to --method seq2seq only").arg(option));
-    if (isModel) {
+    if (isSeq2seq) {
         if (resume)
             for (const QString &option :
                  {QStringLiteral("hidden"), QStringLiteral("bidirectional"), QStringLiteral("no-attention"),
@@ -190,6 +199,11 @@ int runEmbed(const QStringList &args)
                                  .arg(parser.value(QStringLiteral("matryoshka"))));
         }
     }
+    int pvdbowEpochs = 0, threads = 0;
+    if (isPvdbow
+        && (!intOption(parser, verb, QStringLiteral("epochs"), 1, 100000, &pvdbowEpochs)
+            || !intOption(parser, verb, QStringLiteral("threads"), 0, 256, &threads)))
+        return Usage;
     if (method != u"mbat"
         && (parser.isSet(QStringLiteral("fields")) || parser.isSet(QStringLiteral("exclude-fields"))
             || parser.isSet(QStringLiteral("ordered-arrays"))))
@@ -198,7 +212,7 @@ int runEmbed(const QStringList &args)
         return usage(QStringLiteral("--keep-stop-words applies to --method lsa only"));
     int dim = 0;
     if (parser.isSet(QStringLiteral("dim"))) {
-        if (isModel)
+        if (isSeq2seq)
             return usage(QStringLiteral("--dim does not apply to seq2seq: --hidden sets the vector's length"));
         if (isPooling)
             return usage(QStringLiteral("--dim does not apply to pooling: the item vectors fix the dimension"));
@@ -243,6 +257,17 @@ int runEmbed(const QStringList &args)
             request.model = parser.value(QStringLiteral("model"));
             request.replace = parser.isSet(QStringLiteral("replace"));
             request.seq2seq = seq2seq;
+            request.pvdbow = pvdbowDefaults(info.kind);
+            request.pvdbow.seed = seed;
+            request.pvdbow.threads = threads;
+            if (pvdbowEpochs)
+                request.pvdbow.epochs = pvdbowEpochs;
+            if (dim)
+                request.pvdbow.dim = dim;
+            else if (isPvdbow && from)
+                for (const EmbeddingSetInfo &s : project.embeddingSets())
+                    if (s.name == request.from)
+                        request.pvdbow.dim = s.dim;
             request.onEpoch = [](int epoch, int epochs, double loss) {
                 endProgress();
                 err(QStringLiteral("epoch %1 of %2: loss %3 (checkpoint stored)\n")

@@ -5,6 +5,9 @@
 #include "store/models.h"
 #include "store/project.h"
 
+#include <QElapsedTimer>
+#include <QHash>
+
 #include <QJsonArray>
 
 namespace orrery {
@@ -55,7 +58,111 @@ Seq2seqModel seq2seqOf(const std::optional<StoredModel> &stored, const QString &
     }
 }
 
+PvdbowModel pvdbowOf(const std::optional<StoredModel> &stored, const QString &name)
+{
+    if (!stored)
+        throw Error(
+            QStringLiteral("no trained model named \"%1\" (orrery-cli embed --method pvdbow stores one)").arg(name));
+    if (stored->method != u"pvdbow")
+        throw Error(QStringLiteral("model \"%1\" is a %2 model, not pvdbow").arg(name, stored->method));
+    try {
+        return PvdbowModel::deserialize(stored->state);
+    } catch (const Error &e) {
+        throw Error(QStringLiteral("model \"%1\": %2").arg(name, e.message()));
+    }
+}
+
+ItemKind sequenceKindOf(const DatasetInfo &info)
+{
+    return info.kind == DatasetKind::Documents ? ItemKind::Document : ItemKind::Playlist;
+}
+
+/// Checks that something of the corpus is known, names the set, stores it.
+EmbeddingSet storeEncoded(Project &project, EmbeddingSet set, const SequenceModelRequest &request,
+                          const DatasetInfo &info, const Corpus &corpus)
+{
+    if (!corpus.tokens.empty()
+        && set.stats.value(QStringLiteral("unknown_items")).toInteger() == qint64(corpus.tokens.size()))
+        throw Error(
+            QStringLiteral("none of the items of \"%1\" is known to model \"%2\"").arg(info.name, request.model));
+    set.name = request.setName;
+    set.datasetId = request.datasetId;
+    set.params.insert(QStringLiteral("model"), request.model);
+    saveEmbeddingSet(project, set, true);
+    return set;
+}
+
+EmbeddingSet runPvdbow(Project &project, const SequenceModelRequest &request, const DatasetInfo &info, JobContext &job)
+{
+    if (request.resume)
+        throw Error(QStringLiteral("pvdbow trains in one run and cannot --resume; run it again with --replace"));
+    const Corpus corpus = loadCorpus(project, request.datasetId, job);
+    if (!request.model.isEmpty()) {
+        const PvdbowModel model = loadPvdbow(project, request.model);
+        QElapsedTimer clock;
+        clock.start();
+        const RowMatrixXf x = inferPvdbow(model, corpus, job, request.pvdbow.threads);
+        job.checkCancelled();
+        EmbeddingSet set;
+        set.method = QStringLiteral("pvdbow");
+        set.kind = sequenceKindOf(info);
+        set.params = pvdbowParams(model.options);
+        set.dim = int(x.cols());
+        set.ids = corpus.sequenceIds;
+        set.vectors.assign(x.data(), x.data() + x.size());
+        qint64 unknown = 0;
+        QHash<qint64, bool> known;
+        for (const qint64 id : model.itemIds)
+            known.insert(id, true);
+        for (const qint32 t : corpus.tokens)
+            unknown += !known.contains(corpus.vocab[size_t(t)]);
+        set.stats = {{QStringLiteral("unknown_items"), unknown},
+                     {QStringLiteral("seconds"), double(clock.nsecsElapsed()) * 1e-9}};
+        return storeEncoded(project, std::move(set), request, info, corpus);
+    }
+    std::optional<EmbeddingSet> items;
+    PvdbowOptions options = request.pvdbow;
+    if (!request.from.isEmpty()) {
+        items = loadEmbeddingSet(project, request.from);
+        options.trainItems = true; // the start vectors are item input vectors, which only item training uses
+    }
+    const PvdbowResult result = trainPvdbow(corpus, options, job, items ? &*items : nullptr);
+    job.checkCancelled();
+    EmbeddingSet set = pvdbowEmbeddingSet(result, sequenceKindOf(info), options);
+    set.name = request.setName;
+    set.datasetId = request.datasetId;
+    if (!request.from.isEmpty())
+        set.params.insert(QStringLiteral("from"), request.from);
+    StoredModel stored;
+    stored.name = request.setName;
+    stored.datasetId = request.datasetId;
+    stored.method = QStringLiteral("pvdbow");
+    stored.params = set.params;
+    stored.stats = set.stats;
+    stored.state = result.model.serialize();
+    // The model first, as seq2seq's checkpoints: a crash between the two leaves a model to encode
+    // with and no set, never a set whose model is missing.
+    saveModel(project, stored);
+    saveEmbeddingSet(project, set, true);
+    return set;
+}
+
 } // namespace
+
+PvdbowOptions pvdbowDefaults(DatasetKind kind)
+{
+    return kind == DatasetKind::Documents ? PvdbowOptions::forText() : PvdbowOptions::forPlaylists();
+}
+
+QStringList sequenceModelMethods()
+{
+    return {QStringLiteral("seq2seq"), QStringLiteral("pvdbow")};
+}
+
+PvdbowModel loadPvdbow(Project &project, const QString &name)
+{
+    return pvdbowOf(loadModel(project, name), name);
+}
 
 Seq2seqModel loadSeq2seq(Project &project, const QString &name)
 {
@@ -64,13 +171,19 @@ Seq2seqModel loadSeq2seq(Project &project, const QString &name)
 
 EmbeddingSet runSequenceModel(Project &project, const SequenceModelRequest &request, JobContext &job)
 {
-    if (request.method != u"seq2seq")
-        throw Error(QStringLiteral("unknown sequence model \"%1\" (seq2seq)").arg(request.method));
+    if (!sequenceModelMethods().contains(request.method))
+        throw Error(QStringLiteral("unknown sequence model \"%1\" (seq2seq, pvdbow)").arg(request.method));
     const DatasetInfo info = datasetOf(project, request.datasetId);
     if (info.sequences == 0)
         throw Error(QStringLiteral("dataset \"%1\" holds no playlists or documents to train on").arg(info.name));
     if (request.setName.isEmpty())
         throw Error(QStringLiteral("the set to store needs a name"));
+    if (request.method == u"pvdbow") {
+        if (!request.replace && setExists(project, request.setName))
+            throw Error(QStringLiteral("a set named \"%1\" exists already; choose another --name or --replace it")
+                            .arg(request.setName));
+        return runPvdbow(project, request, info, job);
+    }
     if (!request.model.isEmpty()) {
         if (request.resume)
             throw Error(QStringLiteral("a run either resumes training or encodes with a stored model, not both"));
@@ -79,18 +192,10 @@ EmbeddingSet runSequenceModel(Project &project, const SequenceModelRequest &requ
                             .arg(request.setName));
         const Seq2seqModel model = loadSeq2seq(project, request.model);
         const Corpus corpus = loadCorpus(project, request.datasetId, job);
-        EmbeddingSet set = seq2seqEmbeddingSet(
-            model, corpus, info.kind == DatasetKind::Documents ? ItemKind::Document : ItemKind::Playlist, job);
+        EmbeddingSet set = seq2seqEmbeddingSet(model, corpus, sequenceKindOf(info), job);
         job.checkCancelled();
-        if (set.stats.value(QStringLiteral("unknown_items")).toInteger() == qint64(corpus.tokens.size()))
-            throw Error(
-                QStringLiteral("none of the items of \"%1\" is known to model \"%2\"").arg(info.name, request.model));
-        set.name = request.setName;
-        set.datasetId = request.datasetId;
-        set.params.insert(QStringLiteral("model"), request.model);
         set.stats.insert(QStringLiteral("seconds"), set.stats.value(QStringLiteral("encode_seconds")));
-        saveEmbeddingSet(project, set, true);
-        return set;
+        return storeEncoded(project, std::move(set), request, info, corpus);
     }
     if (!request.resume && !request.replace
         && (setExists(project, request.setName) || loadModel(project, request.setName)))
