@@ -175,12 +175,12 @@ private Q_SLOTS:
         PoolingProbeOptions options;
         options.maxSequences = 600;
         options.folds = 3;
-        const PoolingProbeReport report = probePooling(corpus, words, labels, labelKind, options, job);
+        const SequenceProbeReport report = probePooling(corpus, words, labels, labelKind, options, job);
         QCOMPARE(report.sequences, qint64(600));
         QCOMPARE(report.labelled, qint64(600));
         QCOMPARE(int(report.rows.size()), 4);
-        for (const PoolingProbeRow &r : report.rows) {
-            const QString m = toString(r.method);
+        for (const SequenceProbeRow &r : report.rows) {
+            const QString &m = r.method;
             qInfo("bbc %s: length %.3f (%.3f), label %.3f (%.3f), order %.3f, 10-NN %.3f (%.3f)", qPrintable(m),
                   r.length.accuracy, r.length.chance, r.label.accuracy, r.label.chance, r.order.accuracy,
                   r.knnAgreement, r.knnChance);
@@ -194,10 +194,10 @@ private Q_SLOTS:
         // position to an unrelated rotation, so positional pooling keeps little of the topic
         // in documents hundreds of words long (label 0.30, 10-NN 0.23): it is there for order.
         for (int m = 0; m < 3; ++m) {
-            const PoolingProbeRow &r = report.rows[size_t(m)];
-            QVERIFY2(r.label.accuracy > 0.9, qPrintable(toString(r.method)));
-            QVERIFY2(r.knnAgreement > 0.85, qPrintable(toString(r.method)));
-            QVERIFY2(r.length.accuracy > r.length.chance + 0.1, qPrintable(toString(r.method)));
+            const SequenceProbeRow &r = report.rows[size_t(m)];
+            QVERIFY2(r.label.accuracy > 0.9, qPrintable(r.method));
+            QVERIFY2(r.knnAgreement > 0.85, qPrintable(r.method));
+            QVERIFY2(r.length.accuracy > r.length.chance + 0.1, qPrintable(r.method));
         }
         // A bag of words cannot tell a document from its shuffle; pyramid pooling can.
         QVERIFY(std::abs(report.rows[0].order.accuracy - 0.5) < 0.02);
