@@ -347,8 +347,18 @@ SequenceProbeReport probeSequences(const Corpus &corpus, const std::vector<int> 
     for (qint64 i = 0; i < n; ++i)
         labels[size_t(i)] = sequenceLabels[size_t(picked[size_t(i)])];
     report.labelled = std::count_if(labels.begin(), labels.end(), [](int l) { return l >= 0; });
-    const std::vector<int> lengths = lengthBins(sample, options.lengthBins);
-    const int binCount = n ? *std::max_element(lengths.begin(), lengths.end()) + 1 : 0;
+    // Many ties (radio playlists of one or two songs) can leave a quantile bin empty: number
+    // the bins that hold sequences, shortest first.
+    std::vector<int> lengths = lengthBins(sample, options.lengthBins);
+    std::vector<int> dense(size_t(std::max(options.lengthBins, 1)), -1);
+    for (const int b : lengths)
+        dense[size_t(b)] = 0;
+    int binCount = 0;
+    for (int &d : dense)
+        if (d == 0)
+            d = binCount++;
+    for (int &b : lengths)
+        b = dense[size_t(b)];
     report.bins.resize(size_t(binCount));
     std::vector<std::vector<qint64>> members(static_cast<size_t>(binCount));
     for (qint64 i = 0; i < n; ++i) {
