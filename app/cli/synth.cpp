@@ -2,6 +2,8 @@
 
 #include "io/synth.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -23,6 +25,10 @@ int runSynth(const QStringList &args)
                       QStringLiteral("16")});
     parser.addOption({QStringLiteral("per-file"), QStringLiteral("Playlists per slice file (default 1000)."),
                       QStringLiteral("N"), QStringLiteral("1000")});
+    parser.addOption({QStringLiteral("track-genres"),
+                      QStringLiteral("Also write each track's latent genre to FILE (track URI <TAB> genre), for "
+                                     "probe --labels. Outside OUT_DIR, which import reads whole."),
+                      QStringLiteral("FILE")});
     if (const int rc = parseVerb(
             parser, args, 1,
             QStringLiteral("Writes a realistic synthetic corpus in the Spotify Million Playlist "
@@ -42,9 +48,23 @@ int runSynth(const QStringList &args)
             "orrery-cli synth: --playlists, --seed, --tracks, --genres and --per-file take whole numbers\n"));
         return Usage;
     }
+    const QString outDir = parser.positionalArguments().first();
+    const QString genresPath = parser.value(QStringLiteral("track-genres"));
+    if (!genresPath.isEmpty()) {
+        // `import OUT_DIR` reads every file in the folder, and would take the TSV for a playlist.
+        const QString dir = QDir(outDir).absolutePath() + u'/';
+        if (QFileInfo(genresPath).absoluteFilePath().startsWith(dir)) {
+            err(QStringLiteral("orrery-cli synth: --track-genres %1 is inside OUT_DIR %2, where import would read it "
+                               "as a playlist file; write it beside the folder\n")
+                    .arg(genresPath, outDir));
+            return Usage;
+        }
+    }
     try {
         JobContext job([](qint64 done, qint64 total, const QString &m) { progressLine(done, total, m); });
-        const io::SynthStats s = io::writeSynthMpd(parser.positionalArguments().first(), options, job);
+        const io::SynthStats s = io::writeSynthMpd(outDir, options, job);
+        if (!genresPath.isEmpty())
+            io::writeSynthTrackGenres(genresPath, options);
         endProgress();
         out(QString::fromUtf8(QJsonDocument(QJsonObject {{QStringLiteral("files"), s.files},
                                                          {QStringLiteral("playlists"), s.playlists},

@@ -228,12 +228,102 @@ double chanceAgreement(const std::vector<int> &labels)
 
 } // namespace
 
-PoolingProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVectors,
-                                const std::vector<int> &sequenceLabels, const QString &labelKind,
-                                const PoolingProbeOptions &options, JobContext &job)
+namespace {
+
+/// Random pairs of distinct rows among `members`, drawn with `rng`; none when fewer than 2.
+std::vector<std::pair<qint64, qint64>> randomPairs(const std::vector<qint64> &members, qint64 pairs, Random &rng)
+{
+    std::vector<std::pair<qint64, qint64>> out;
+    const quint64 m = members.size();
+    if (m < 2)
+        return out;
+    out.reserve(size_t(pairs));
+    for (qint64 p = 0; p < pairs; ++p) {
+        const quint64 a = rng.below(m);
+        quint64 b = rng.below(m - 1);
+        b += b >= a; // uniform over the other members
+        out.emplace_back(members[size_t(a)], members[size_t(b)]);
+    }
+    return out;
+}
+
+double meanCosine(const RowMatrixXf &unit, const std::vector<std::pair<qint64, qint64>> &pairs)
+{
+    if (pairs.empty())
+        return 0;
+    double sum = 0;
+    for (const auto &[a, b] : pairs)
+        sum += double(unit.row(a).dot(unit.row(b)));
+    return sum / double(pairs.size());
+}
+
+} // namespace
+
+SequenceEncoder poolingEncoder(const EmbeddingSet &itemVectors, PoolingMethod method, const PoolingOptions &options)
+{
+    SequenceEncoder encoder;
+    encoder.name = toString(method);
+    // The set is captured by reference: the caller keeps it alive while the encoder runs.
+    encoder.encode = [&itemVectors, method, options](const Corpus &corpus, JobContext &job) {
+        const EmbeddingSet pooled = poolSequences(corpus, itemVectors, method, options, job);
+        return RowMatrixXf(pooled.matrix());
+    };
+    return encoder;
+}
+
+qint64 unknownEntries(const Corpus &corpus, const EmbeddingSet &itemVectors)
+{
+    std::unordered_map<qint64, bool> known;
+    known.reserve(itemVectors.ids.size());
+    for (const qint64 id : itemVectors.ids)
+        known.emplace(id, true);
+    std::vector<qint64> perToken(corpus.vocab.size(), 0);
+    for (const qint32 t : corpus.tokens)
+        ++perToken[size_t(t)];
+    qint64 unknown = 0;
+    for (size_t v = 0; v < corpus.vocab.size(); ++v)
+        if (!known.count(corpus.vocab[v]))
+            unknown += perToken[v];
+    return unknown;
+}
+
+std::vector<int> majorityKeyLabels(const Corpus &corpus, const std::vector<QString> &vocabKeys,
+                                   const std::vector<std::pair<QString, QString>> &keyLabels, qint64 *matchedItems)
+{
+    if (vocabKeys.size() != corpus.vocab.size())
+        throw Error(
+            QStringLiteral("majorityKeyLabels: %1 keys for %2 items").arg(vocabKeys.size()).arg(corpus.vocab.size()));
+    QHash<QString, qint32> labelOfKey;
+    QHash<QString, qint32> classOf;
+    ItemTags tags;
+    for (const auto &[key, label] : keyLabels) {
+        auto it = classOf.constFind(label);
+        if (it == classOf.cend()) {
+            it = classOf.insert(label, qint32(tags.names.size()));
+            tags.names.push_back(label);
+        }
+        labelOfKey.insert(key, *it);
+    }
+    tags.perItem.resize(vocabKeys.size());
+    qint64 matched = 0;
+    for (size_t v = 0; v < vocabKeys.size(); ++v) {
+        const auto it = labelOfKey.constFind(vocabKeys[v]);
+        if (it != labelOfKey.cend()) {
+            tags.perItem[v].push_back(*it);
+            ++matched;
+        }
+    }
+    if (matchedItems)
+        *matchedItems = matched;
+    return majorityTags(corpus, tags);
+}
+
+SequenceProbeReport probeSequences(const Corpus &corpus, const std::vector<int> &sequenceLabels,
+                                   const QString &labelKind, const std::vector<SequenceEncoder> &encoders,
+                                   const PoolingProbeOptions &options, JobContext &job)
 {
     if (sequenceLabels.size() != size_t(corpus.sequences()))
-        throw Error(QStringLiteral("probePooling: %1 labels for %2 sequences")
+        throw Error(QStringLiteral("probeSequences: %1 labels for %2 sequences")
                         .arg(sequenceLabels.size())
                         .arg(corpus.sequences()));
     std::vector<qint64> picked(size_t(corpus.sequences()));
@@ -249,7 +339,7 @@ PoolingProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVe
     const Corpus shuffled = shuffledCopy(sample, options.seed + 1);
     const qint64 n = sample.sequences();
 
-    PoolingProbeReport report;
+    SequenceProbeReport report;
     report.labelKind = labelKind;
     report.sequences = n;
     report.k = options.k;
@@ -257,7 +347,36 @@ PoolingProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVe
     for (qint64 i = 0; i < n; ++i)
         labels[size_t(i)] = sequenceLabels[size_t(picked[size_t(i)])];
     report.labelled = std::count_if(labels.begin(), labels.end(), [](int l) { return l >= 0; });
-    const std::vector<int> lengths = lengthBins(sample, options.lengthBins);
+    // Many ties (radio playlists of one or two songs) can leave a quantile bin empty: number
+    // the bins that hold sequences, shortest first.
+    std::vector<int> lengths = lengthBins(sample, options.lengthBins);
+    std::vector<int> dense(size_t(std::max(options.lengthBins, 1)), -1);
+    for (const int b : lengths)
+        dense[size_t(b)] = 0;
+    int binCount = 0;
+    for (int &d : dense)
+        if (d == 0)
+            d = binCount++;
+    for (int &b : lengths)
+        b = dense[size_t(b)];
+    report.bins.resize(size_t(binCount));
+    std::vector<std::vector<qint64>> members(static_cast<size_t>(binCount));
+    for (qint64 i = 0; i < n; ++i) {
+        LengthBin &bin = report.bins[size_t(lengths[size_t(i)])];
+        const qint64 len = sample.length(i);
+        bin.minLength = bin.sequences ? std::min(bin.minLength, len) : len;
+        bin.maxLength = std::max(bin.maxLength, len);
+        ++bin.sequences;
+        members[size_t(lengths[size_t(i)])].push_back(i);
+    }
+    // The same pairs for every encoder, so their collapse figures differ only by the encoder.
+    Random pairRng(options.seed + 2);
+    std::vector<std::vector<std::pair<qint64, qint64>>> binPairs;
+    for (const std::vector<qint64> &m : members)
+        binPairs.push_back(randomPairs(m, options.collapsePairs, pairRng));
+    std::vector<qint64> everyone(static_cast<size_t>(n));
+    std::iota(everyone.begin(), everyone.end(), 0);
+    const std::vector<std::pair<qint64, qint64>> allPairs = randomPairs(everyone, options.collapsePairs, pairRng);
 
     // Order probe: rows 0..n-1 original, n..2n-1 shuffled; a sequence whose shuffle left it
     // unchanged (length < 2, or a repeated item) carries no order signal and is left out.
@@ -270,50 +389,96 @@ PoolingProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVe
             orderLabels[size_t(n + i)] = 1;
         }
     }
+    std::vector<qint64> labelledRows;
+    std::vector<int> labelledClasses;
+    for (qint64 i = 0; i < n; ++i)
+        if (labels[size_t(i)] >= 0) {
+            labelledRows.push_back(i);
+            labelledClasses.push_back(labels[size_t(i)]);
+        }
     const double chance = chanceAgreement(labels);
-    const int steps = int(options.methods.size());
-    for (int m = 0; m < steps; ++m) {
+    const double lengthChance = chanceAgreement(lengths);
+    const int steps = int(encoders.size());
+    for (int e = 0; e < steps; ++e) {
+        const SequenceEncoder &encoder = encoders[size_t(e)];
         QElapsedTimer clock;
         clock.start();
-        PoolingProbeRow row;
-        row.method = options.methods[size_t(m)];
-        job.progress(m, steps, QStringLiteral("probing %1 pooling").arg(toString(row.method)));
+        job.progress(e, steps, QStringLiteral("probing %1").arg(encoder.name));
         JobContext quiet([&job](qint64, qint64, const QString &) { job.checkCancelled(); });
-        PoolingOptions pooling;
-        pooling.seed = options.seed;
-        EmbeddingSet pooled = poolSequences(sample, itemVectors, row.method, pooling, quiet);
-        EmbeddingSet pooledShuffled = poolSequences(shuffled, itemVectors, row.method, pooling, quiet);
-        if (m == 0)
-            report.unknownItems = pooled.stats.value(QStringLiteral("unknown_items")).toInteger();
+        const RowMatrixXf original = encoder.encode(sample, quiet);
+        const RowMatrixXf reordered = encoder.encode(shuffled, quiet);
         job.checkCancelled();
-        row.dim = pooled.dim;
-        const RowMatrixXf x = pooled.matrix();
-        row.length = linearProbe(x, lengths, options.folds, options.seed, quiet);
-        row.label = linearProbe(x, labels, options.folds, options.seed, quiet);
-        RowMatrixXf both(2 * n, pooled.dim);
-        both.topRows(n) = x;
-        both.bottomRows(n) = pooledShuffled.matrix();
-        row.order = linearProbe(both, orderLabels, options.folds, options.seed, quiet, groups,
-                                2 * options.maxSequences);
-        if (report.labelled > options.k) {
-            // Among labelled sequences only: an untagged playlist says nothing either way.
-            RowMatrixXf labelled(report.labelled, pooled.dim);
-            std::vector<int> labelledClasses;
-            labelledClasses.reserve(size_t(report.labelled));
-            for (qint64 i = 0; i < n; ++i) {
-                if (labels[size_t(i)] < 0)
-                    continue;
-                labelled.row(qint64(labelledClasses.size())) = x.row(i);
-                labelledClasses.push_back(labels[size_t(i)]);
-            }
-            const Neighbours nn = exactKnn(normalizedRows(labelled), options.k, quiet);
-            row.knnAgreement = labelAgreement(nn, labelledClasses);
+        if (original.rows() != n || reordered.rows() != n || reordered.cols() != original.cols())
+            throw Error(QStringLiteral("%1: the encoder gave %2 and %3 rows for %4 sequences")
+                            .arg(encoder.name)
+                            .arg(original.rows())
+                            .arg(reordered.rows())
+                            .arg(n));
+        const int dim = int(original.cols());
+        std::vector<int> widths;
+        for (const int p : encoder.prefixes) {
+            if (p < 1 || p >= dim || (!widths.empty() && p <= widths.back()))
+                throw Error(QStringLiteral("%1: prefix %2 must be above the one before it and below the dim %3")
+                                .arg(encoder.name)
+                                .arg(p)
+                                .arg(dim));
+            widths.push_back(p);
         }
-        row.knnChance = chance;
-        row.seconds = double(clock.nsecsElapsed()) * 1e-9;
-        report.rows.push_back(row);
+        widths.push_back(dim);
+        const double encodeSeconds = double(clock.nsecsElapsed()) * 1e-9;
+        for (const int width : widths) {
+            QElapsedTimer rowClock;
+            rowClock.start();
+            SequenceProbeRow row;
+            row.method = encoder.name;
+            row.dim = width;
+            row.prefix = width < dim ? width : 0;
+            const RowMatrixXf x = normalizedRows(original.leftCols(width));
+            row.length = linearProbe(x, lengths, options.folds, options.seed, quiet);
+            row.label = linearProbe(x, labels, options.folds, options.seed, quiet);
+            RowMatrixXf both(2 * n, width);
+            both.topRows(n) = x;
+            both.bottomRows(n) = normalizedRows(reordered.leftCols(width));
+            row.order = linearProbe(both, orderLabels, options.folds, options.seed, quiet, groups,
+                                    2 * options.maxSequences);
+            if (n > options.k) {
+                const Neighbours nn = exactKnn(x, options.k, quiet);
+                row.knnLengthAgreement = labelAgreement(nn, lengths);
+                if (report.labelled == n)
+                    row.knnAgreement = labelAgreement(nn, labels);
+            }
+            if (report.labelled > options.k && report.labelled < n) {
+                // Among labelled sequences only: an untagged playlist says nothing either way.
+                RowMatrixXf labelled(report.labelled, width);
+                for (size_t i = 0; i < labelledRows.size(); ++i)
+                    labelled.row(qint64(i)) = x.row(labelledRows[i]);
+                const Neighbours nn = exactKnn(labelled, options.k, quiet);
+                row.knnAgreement = labelAgreement(nn, labelledClasses);
+            }
+            row.knnChance = chance;
+            row.knnLengthChance = lengthChance;
+            for (const auto &pairs : binPairs)
+                row.collapse.push_back(meanCosine(x, pairs));
+            row.randomPairCosine = meanCosine(x, allPairs);
+            row.seconds = encodeSeconds + double(rowClock.nsecsElapsed()) * 1e-9;
+            report.rows.push_back(row);
+        }
     }
     job.progress(steps, steps);
+    return report;
+}
+
+SequenceProbeReport probePooling(const Corpus &corpus, const EmbeddingSet &itemVectors,
+                                 const std::vector<int> &sequenceLabels, const QString &labelKind,
+                                 const PoolingProbeOptions &options, JobContext &job)
+{
+    PoolingOptions pooling;
+    pooling.seed = options.seed;
+    std::vector<SequenceEncoder> encoders;
+    for (const PoolingMethod method : options.methods)
+        encoders.push_back(poolingEncoder(itemVectors, method, pooling));
+    SequenceProbeReport report = probeSequences(corpus, sequenceLabels, labelKind, encoders, options, job);
+    report.unknownItems = unknownEntries(corpus, itemVectors);
     return report;
 }
 

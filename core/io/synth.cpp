@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
@@ -160,6 +161,26 @@ std::vector<std::pair<QString, QString>> synthTrackGenres(const SynthOptions &op
         out.emplace_back(QString::fromStdString("spotify:track:" + spotifyId(1, quint64(t))),
                          synthGenreName(cat.artists[size_t(cat.tracks[t].artist)].genre));
     return out;
+}
+
+qint64 writeSynthTrackGenres(const QString &path, const SynthOptions &options)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(path + QStringLiteral(": cannot write: ") + file.errorString());
+    const std::vector<std::pair<QString, QString>> genres = synthTrackGenres(options);
+    QByteArray chunk;
+    for (const auto &[uri, genre] : genres) {
+        chunk += uri.toUtf8() + '\t' + genre.toUtf8() + '\n';
+        if (chunk.size() > (1 << 20)) {
+            file.write(chunk);
+            chunk.clear();
+        }
+    }
+    file.write(chunk);
+    if (!file.commit())
+        throw Error(path + QStringLiteral(": cannot write: ") + file.errorString());
+    return qint64(genres.size());
 }
 
 SynthStats writeSynthMpd(const QString &outDir, const SynthOptions &options, JobContext &job)

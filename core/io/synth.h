@@ -40,4 +40,9 @@ QString synthGenreName(int genre);
 /// genre name) pairs: the ground truth a map or a recommender can be checked against.
 std::vector<std::pair<QString, QString>> synthTrackGenres(const SynthOptions &options);
 
+/// Writes synthTrackGenres as `track URI <TAB> genre name` lines (UTF-8, no header), the
+/// labels file `orrery-cli probe --labels` reads. Returns the number of lines; throws Error
+/// naming the file when it cannot be written.
+qint64 writeSynthTrackGenres(const QString &path, const SynthOptions &options);
+
 } // namespace orrery::io
