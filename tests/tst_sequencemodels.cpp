@@ -136,6 +136,31 @@ private Q_SLOTS:
                 QCOMPARE(encoded.row(i)[size_t(d)], trained.row(i)[size_t(d)]);
     }
 
+    void probeComparesTheModelsAndTheirPrefixes()
+    {
+        test::Run r = test::cli({u"embed"_s, m_project, u"--dataset"_s, u"synth"_s, u"--method"_s, u"pvdbow"_s,
+                                 u"--epochs"_s, u"5"_s, u"--json"_s},
+                                60000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object().value(u"method").toString(), u"pvdbow"_s);
+        r = test::cli({u"probe"_s, m_project, u"--dataset"_s, u"synth"_s, u"--from"_s, u"synth/sgns"_s, u"--methods"_s,
+                       u"mean"_s, u"--models"_s, u"s2s,synth/pvdbow"_s, u"--folds"_s, u"3"_s, u"--json"_s},
+                      120000);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QStringList names;
+        for (const QJsonValue row : QJsonDocument::fromJson(r.out).object().value(u"methods").toArray()) {
+            names.append(row.toObject().value(u"name").toString());
+            QCOMPARE(row.toObject().value(u"collapse").toArray().size(), 3);
+        }
+        // s2s was trained with --matryoshka 4,16: its 4-dimension prefix is a row of its own.
+        QCOMPARE(names, (QStringList {u"mean"_s, u"s2s@4"_s, u"s2s"_s, u"synth/pvdbow"_s}));
+        r = test::cli({u"probe"_s, m_project, u"--dataset"_s, u"synth"_s, u"--from"_s, u"synth/sgns"_s, u"--models"_s,
+                       u"nothing"_s},
+                      30000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no trained model named \"nothing\""), r.err.constData());
+    }
+
     void aKilledRunResumesFromItsLastEpoch()
     {
         QProcess p;

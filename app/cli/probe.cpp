@@ -3,6 +3,7 @@
 #include "base/embeddingset.h"
 #include "eval/probes.h"
 #include "io/keylabels.h"
+#include "pipeline/sequencemodels.h"
 #include "store/corpus.h"
 #include "store/embeddingsets.h"
 #include "store/project.h"
@@ -39,20 +40,22 @@ QString rowName(const SequenceProbeRow &r)
 /// What the command line chose for the rows of the table.
 struct ProbeChoice {
     std::vector<PoolingMethod> methods; ///< --methods: pooling rows over the --from item vectors
+    QStringList models; ///< --models: stored seq2seq and pvdbow models, after the pooling rows
     quint64 seed = 1;
 };
 
 /// The table's encoders: one pooling row per --methods entry over `itemVectors` (kept alive by
-/// the caller). Encoders of trained sequence models (`--models SET,...`: seq2seq, PV-DBOW, each
-/// with its Matryoshka prefixes) are added here, after the pooling rows.
+/// the caller), then the trained sequence models of --models (seq2seq, PV-DBOW), each with its
+/// Matryoshka prefixes. Throws Error for a model that is not stored.
 std::vector<SequenceEncoder> probeEncoders(const ProbeChoice &choice, Project &project, const EmbeddingSet &itemVectors)
 {
-    Q_UNUSED(project);
     PoolingOptions pooling;
     pooling.seed = choice.seed;
     std::vector<SequenceEncoder> encoders;
     for (const PoolingMethod method : choice.methods)
         encoders.push_back(poolingEncoder(itemVectors, method, pooling));
+    for (const QString &model : choice.models)
+        encoders.push_back(modelEncoder(project, model));
     return encoders;
 }
 
@@ -82,6 +85,10 @@ int runProbe(const QStringList &args)
     parser.addOption({QStringLiteral("methods"),
                       QStringLiteral("Pooling rows, comma-separated (default mean,sif,pyramid,positional)."),
                       QStringLiteral("LIST"), QStringLiteral("mean,sif,pyramid,positional")});
+    parser.addOption({QStringLiteral("models"),
+                      QStringLiteral("Trained models to compare beside the pooling rows, comma-separated: sets "
+                                     "stored by embed --method seq2seq or pvdbow (each with its Matryoshka prefixes)."),
+                      QStringLiteral("SETS")});
     parser.addOption({QStringLiteral("labels"),
                       QStringLiteral("TSV or CSV of item key <TAB> label (e.g. track URI, genre): each sequence's "
                                      "majority label replaces its majority tag."),
@@ -129,6 +136,9 @@ int runProbe(const QStringList &args)
         if (std::find(choice.methods.begin(), choice.methods.end(), method) == choice.methods.end())
             choice.methods.push_back(method);
     }
+    for (const QString &name : parser.value(QStringLiteral("models")).split(u',', Qt::SkipEmptyParts))
+        if (!choice.models.contains(name.trimmed()))
+            choice.models.append(name.trimmed());
     bool seedOk = false;
     options.seed = parser.value(QStringLiteral("seed")).toULongLong(&seedOk);
     if (!seedOk)

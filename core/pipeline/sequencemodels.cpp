@@ -164,6 +164,24 @@ PvdbowModel loadPvdbow(Project &project, const QString &name)
     return pvdbowOf(loadModel(project, name), name);
 }
 
+SequenceEncoder modelEncoder(Project &project, const QString &name)
+{
+    const std::optional<StoredModel> stored = loadModel(project, name);
+    SequenceEncoder encoder;
+    encoder.name = name;
+    if (stored && stored->method == u"pvdbow") {
+        auto model = std::make_shared<const PvdbowModel>(pvdbowOf(stored, name));
+        encoder.encode = [model](const Corpus &corpus, JobContext &job) { return inferPvdbow(*model, corpus, job); };
+        return encoder;
+    }
+    auto model = std::make_shared<const Seq2seqModel>(seq2seqOf(stored, name));
+    for (const int p : model->options.matryoshka)
+        if (p < model->vectorDim())
+            encoder.prefixes.push_back(p);
+    encoder.encode = [model](const Corpus &corpus, JobContext &job) { return encodeSeq2seq(*model, corpus, job); };
+    return encoder;
+}
+
 Seq2seqModel loadSeq2seq(Project &project, const QString &name)
 {
     return seq2seqOf(loadModel(project, name), name);

@@ -5,6 +5,7 @@
 #include "base/types.h"
 #include "embed/pvdbow.h"
 #include "embed/seq2seq.h"
+#include "eval/probes.h"
 
 #include <QString>
 #include <QStringList>
@@ -46,6 +47,11 @@ QStringList sequenceModelMethods();
 
 /// The stored pvdbow model of that name; throws Error naming what is missing or wrong.
 PvdbowModel loadPvdbow(Project &project, const QString &name);
+
+/// A stored seq2seq or pvdbow model as an encoder for the probes, named after it: seq2seq
+/// encodes (its Matryoshka prefixes shorter than the vector become prefix rows), pvdbow infers
+/// with its items frozen. Throws Error as loadSeq2seq and loadPvdbow do.
+SequenceEncoder modelEncoder(Project &project, const QString &name);
 
 /// The stored seq2seq model of that name; throws Error naming what is missing or wrong.
 Seq2seqModel loadSeq2seq(Project &project, const QString &name);
