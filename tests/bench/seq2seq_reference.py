@@ -1,8 +1,10 @@
 """PyTorch reference for `orrery-cli bench seq2seq`: the same model (GRU encoder, GRU decoder
 started from tanh(W z + b), dot-product attention over W_a h_j, projection of [state; context] to
 item space, negative-sampling loss with count^0.75 noise), the same batches (32 playlists of
-similar length, the first 100 entries), Adam, on the corpus files the bench exported. Prints one
-JSON line per corpus: positions/s over one epoch. Usage: seq2seq_reference.py DIR THREADS HIDDEN"""
+similar length, the first 100 entries), Adam, on the smallest corpus file the bench exported.
+Prints one JSON line: positions/s over the first BATCHES shuffled batches (its speed per position
+does not depend on the corpus's size, and a whole epoch takes hours).
+Usage: seq2seq_reference.py DIR THREADS HIDDEN [BATCHES]"""
 import glob, json, os, sys, time
 
 import numpy as np
@@ -10,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 folder, threads, hidden = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+limit = int(sys.argv[4]) if len(sys.argv) > 4 else 100
 torch.set_num_threads(threads)
 torch.manual_seed(1)
 item_dim, negatives, batch, max_length = 50, 10, 32, 100
@@ -47,7 +50,7 @@ class Seq2seq(torch.nn.Module):
         return (loss * mask).sum() / mask.sum()
 
 
-for path in sorted(glob.glob(os.path.join(folder, "corpus_*.txt")), key=lambda p: int(p.split("_")[-1][:-4])):
+for path in sorted(glob.glob(os.path.join(folder, "corpus_*.txt")), key=lambda p: int(p.split("_")[-1][:-4]))[:1]:
     playlists = [np.array(line.split(), dtype=np.int64)[:max_length] for line in open(path) if line.strip()]
     vocabulary = 1 + max(int(p.max()) for p in playlists)
     counts = np.bincount(np.concatenate(playlists), minlength=vocabulary).astype(np.float64)
@@ -57,7 +60,8 @@ for path in sorted(glob.glob(os.path.join(folder, "corpus_*.txt")), key=lambda p
     order = sorted(range(len(playlists)), key=lambda i: len(playlists[i]))
     batches = [order[i:i + batch] for i in range(0, len(order), batch)]
     np.random.default_rng(1).shuffle(batches)
-    positions = sum(len(p) for p in playlists)
+    batches = batches[:limit]
+    positions = sum(len(playlists[i]) for chosen in batches for i in chosen)
     start = time.perf_counter()
     for chosen in batches:
         lengths = torch.tensor([len(playlists[i]) for i in chosen])
@@ -72,5 +76,5 @@ for path in sorted(glob.glob(os.path.join(folder, "corpus_*.txt")), key=lambda p
         optimiser.step()
     seconds = time.perf_counter() - start
     print(json.dumps({"bench": "seq2seq", "tool": "pytorch " + torch.__version__, "playlists": len(playlists),
-                      "hidden": hidden, "threads": threads, "epoch_seconds": round(seconds, 2),
+                      "hidden": hidden, "threads": threads, "batches": len(batches), "seconds": round(seconds, 2),
                       "positions_per_s": round(positions / seconds), "loss": round(float(loss), 4)}))
