@@ -202,6 +202,7 @@ void TestUiVectors::fieldsFollowTheMethod()
     QCOMPARE(dialog.nameEdit()->placeholderText(), QStringLiteral("mix/mean"));
     QVERIFY(!dialog.seq2seqBox()->isVisible());
     QVERIFY(dialog.computeButton()->isEnabled());
+    const int poolingHeight = dialog.height();
     VectorsRequest r = dialog.request();
     QCOMPARE(r.datasetId, m_datasetId);
     QCOMPARE(r.setName, QStringLiteral("mix/mean"));
@@ -218,6 +219,7 @@ void TestUiVectors::fieldsFollowTheMethod()
     // seq2seq: its options appear; nothing is stored under its name, so there is nothing to resume.
     method->setCurrentIndex(method->findData(QStringLiteral("seq2seq")));
     QVERIFY(dialog.seq2seqBox()->isVisible());
+    QTRY_VERIFY(dialog.height() > poolingHeight + 100); // grown to show them
     QCOMPARE(dialog.nameEdit()->placeholderText(), QStringLiteral("mix/seq2seq"));
     QVERIFY(!dialog.resumeCheck()->isEnabled());
     QVERIFY(dialog.hiddenSpin()->isEnabled());
@@ -253,6 +255,7 @@ void TestUiVectors::fieldsFollowTheMethod()
     dialog.nameEdit()->setText(QStringLiteral("mine"));
     method->setCurrentIndex(method->findData(QStringLiteral("positional")));
     QVERIFY(!dialog.seq2seqBox()->isVisible());
+    QTRY_VERIFY(dialog.height() < poolingHeight + 20); // shrunk again
     QCOMPARE(dialog.request().setName, QStringLiteral("mine"));
     // Storing over the item vectors' own name is allowed but said.
     dialog.nameEdit()->setText(itemSet);
@@ -490,6 +493,7 @@ void TestUiVectors::cancelKeepsTheCheckpoint()
     QVERIFY(runner->cancel(id));
     QVERIFY(ended.wait(5000)); // returns as the signal arrives
     const qint64 ms = clock.elapsed();
+    qInfo("cancel took %lld ms, after %d epochs reported", ms, int(epochs.size()));
     QVERIFY2(ms < 200, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
     QCOMPARE(ended.last().at(1).toBool(), false);
     QCOMPARE(ended.last().at(2).toBool(), true);

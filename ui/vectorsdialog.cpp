@@ -285,7 +285,11 @@ void VectorsDialog::updateFields()
         m_resume->setChecked(false);
         applyResume();
     }
-    m_seq2seqBox->setVisible(methodId == u"seq2seq");
+    if (const bool shown = methodId == u"seq2seq"; shown != m_seq2seqBox->isVisibleTo(this)) {
+        m_seq2seqBox->setVisible(shown);
+        if (isVisible())
+            adjustSize(); // shrink again when the options go
+    }
     m_from->setEnabled(!(trained && m_resume->isChecked()));
 
     QString why;
