@@ -34,6 +34,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -66,6 +67,7 @@ private slots:
     void poolFromTheWindow();
     void trainSeq2seq();
     void cancelKeepsTheCheckpoint();
+    void yesSmall();
 
 private:
     QString copyOfProject(const QString &name);
@@ -484,9 +486,17 @@ void TestUiVectors::cancelKeepsTheCheckpoint()
     QVERIFY(vectors->start(r));
     const JobId id = vectors->jobOf(r.setName);
     QVERIFY(id);
+    QVERIFY(!vectors->start(r)); // one run per name at a time
+    QCOMPARE(vectors->jobOf(r.setName), id);
     // Once a checkpoint is stored, cancel from the status bar's job.
     QTRY_VERIFY_WITH_TIMEOUT(epochs.size() >= 2, 20000);
     QVERIFY(vectors->lastEpoch(r.setName).contains(QStringLiteral("loss")));
+    // The status bar follows the loss within the epoch and names the last checkpoint.
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().contains(QStringLiteral("checkpoint stored after "
+                                                                                          "epoch")),
+                             5000);
+    QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("loss")),
+             qPrintable(window.statusBar()->currentMessage()));
     shot(&window, QStringLiteral("vectors-window-training"));
     QElapsedTimer clock;
     clock.start();
@@ -532,6 +542,91 @@ void TestUiVectors::cancelKeepsTheCheckpoint()
     QCOMPARE(loadEmbeddingSet(project, r.setName).dim, 12);
     QCOMPARE(epochsDone(*loadModelHeader(project, r.setName)), done + 1);
     QTRY_COMPARE_WITH_TIMEOUT(window.session()->set(), r.setName, 10000);
+}
+
+void TestUiVectors::yesSmall()
+{
+    // Real playlists (41,480 radio playlists over 3,168 songs): SIF pooling through the window's
+    // job lists and maps all of them; seq2seq cancelled in its first epoch leaves nothing behind.
+    ORRERY_TIMING_TEST(yesSmall);
+    ORRERY_REQUIRE_SHARED("yes_small");
+    const QString path = m_dir.filePath(QStringLiteral("yes.orrery"));
+    qint64 playlists = 0;
+    {
+        Project project(path);
+        io::ImportOptions options;
+        options.dataset = QStringLiteral("yes");
+        playlists = test::importInto(project, {shared}, options).stats.sequences;
+        QCOMPARE(playlists, qint64(41480));
+        JobContext job;
+        const qint64 id = project.datasetId(QStringLiteral("yes"));
+        SgnsOptions sgns = SgnsOptions::forPlaylists();
+        sgns.dim = 32;
+        sgns.epochs = 1;
+        sgns.threads = 2;
+        EmbeddingSet set = sgnsEmbeddingSet(project, trainSgns(loadCorpus(project, id, job), sgns, job), sgns);
+        set.name = QStringLiteral("yes/sgns");
+        set.datasetId = id;
+        saveEmbeddingSet(project, set);
+    }
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(window.openProject(path));
+    JobRunner *runner = window.jobRunner();
+    VectorsJob *vectors = window.vectorsJob();
+    QSignalSpy ended(vectors, &VectorsJob::ended);
+    VectorsRequest r;
+    {
+        VectorsDialog dialog(*window.session()->project(), window.session()->datasetId(), &window);
+        QCOMPARE(dialog.fromCombo()->currentData().toString(), QStringLiteral("yes/sgns"));
+        dialog.methodCombo()->setCurrentIndex(dialog.methodCombo()->findData(QStringLiteral("sif")));
+        r = dialog.request();
+    }
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(vectors->start(r));
+    QVERIFY(ended.wait(60000));
+    QVERIFY2(ended.last().at(1).toBool(), qPrintable(ended.last().at(3).toString()));
+    qInfo("SIF pooling of %lld playlists through the job: %lld ms", playlists, clock.elapsed());
+    // Listed and chosen; its PCA is on its way (the Debug build's trustworthiness of 41,480 points
+    // takes a minute, so the map is not waited for here).
+    QVERIFY(window.datasets()->model()->indexOfSet(r.setName).isValid());
+    QCOMPARE(window.session()->set(), r.setName);
+    QCOMPARE(loadEmbeddingSetIds(*window.session()->project(), r.setName).size(), size_t(playlists));
+
+    {
+        VectorsDialog dialog(*window.session()->project(), window.session()->datasetId(), &window);
+        dialog.methodCombo()->setCurrentIndex(dialog.methodCombo()->findData(QStringLiteral("seq2seq")));
+        dialog.fromCombo()->setCurrentIndex(dialog.fromCombo()->findData(QStringLiteral("yes/sgns")));
+        dialog.hiddenSpin()->setValue(32);
+        dialog.epochsSpin()->setValue(50);
+        r = dialog.request();
+    }
+    QCOMPARE(r.setName, QStringLiteral("yes/seq2seq"));
+    QString message;
+    connect(runner, &JobRunner::progressed, this, [&](JobId id, qint64, qint64) {
+        if (id == vectors->jobOf(r.setName))
+            message = runner->info(id).message;
+    });
+    ended.clear();
+    QVERIFY(vectors->start(r));
+    QTRY_VERIFY_WITH_TIMEOUT(message.contains(QStringLiteral("loss")), 30000);
+    QVERIFY2(message.startsWith(QStringLiteral("epoch 1 of 50: loss ")), qPrintable(message));
+    shot(&window, QStringLiteral("vectors-window-yes-small"));
+    clock.restart();
+    QVERIFY(runner->cancel(vectors->jobOf(r.setName)));
+    QVERIFY(ended.wait(5000));
+    const qint64 ms = clock.elapsed();
+    qInfo("seq2seq cancelled in %lld ms during \"%s\"", ms, qPrintable(message));
+    QVERIFY2(ms < 200, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
+    QVERIFY(ended.last().at(2).toBool());
+    Project project(path);
+    QVERIFY(!hasSet(project, r.setName));
+    // Cancelled in its first epoch: no checkpoint yet, and the message says nothing was stored.
+    if (!loadModelHeader(project, r.setName))
+        QVERIFY2(ended.last().at(3).toString().contains(QStringLiteral("no set was stored")),
+                 qPrintable(ended.last().at(3).toString()));
 }
 
 ORRERY_UI_TEST_MAIN(TestUiVectors)

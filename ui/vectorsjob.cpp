@@ -128,7 +128,21 @@ bool parsePrefixes(const QString &text, int maxValue, std::vector<int> *out, QSt
 
 VectorsJob::VectorsJob(ProjectSession *session, QObject *parent) : QObject(parent), m_session(session)
 {
+    // The loss within an epoch, on the status bar as the runner passes progress on (throttled).
+    connect(m_session->runner(), &JobRunner::progressed, this, [this](JobId id, qint64, qint64) {
+        const QString name = m_jobs.key(id);
+        if (name.isEmpty() || !m_trained.contains(name))
+            return;
+        const QString now = m_session->runner()->info(id).message;
+        if (now.isEmpty())
+            return;
+        const QString last = m_lastEpoch.value(name);
+        emit message(last.isEmpty() ? tr("Training %1: %2").arg(name, now)
+                                    : tr("Training %1: %2 (checkpoint stored after %3)").arg(name, now, last),
+                     120000);
+    });
     connect(m_session, &ProjectSession::aboutToClose, this, [this] {
+        m_trained.clear();
         m_jobs.clear();
         m_lastEpoch.clear();
     });
@@ -153,6 +167,11 @@ bool VectorsJob::start(const VectorsRequest &request)
         emit message(tr("Cannot compute vectors: choose a dataset, a method, the item vectors and a name"), 10000);
         return false;
     }
+    if (m_jobs.contains(request.setName)) {
+        // A second run would race the first one's checkpoints: one at a time per name.
+        emit message(tr("%1 is being computed already: cancel that run first").arg(request.setName), 10000);
+        return false;
+    }
     m_session->forgetIndex(request.setName); // its set is being replaced
     const QString path = project->path();
     const quint64 serial = m_session->serial();
@@ -168,12 +187,13 @@ bool VectorsJob::start(const VectorsRequest &request)
             return;
         m_lastEpoch.insert(name, epochLine(e.epoch, e.epochs, e.loss));
         emit epochFinished(name, e.epoch, e.epochs, e.loss);
-        emit message(tr("Training %1: %2 (checkpoint stored)").arg(name, m_lastEpoch.value(name)), 120000);
+        emit message(tr("Training %1: checkpoint stored after %2").arg(name, m_lastEpoch.value(name)), 120000);
     });
     spec.onReady = JobRunner::typed<VectorsResult>([this, serial, name, show = request.show](VectorsResult r) {
         if (m_session->stale(serial))
             return;
         m_jobs.remove(name);
+        m_trained.remove(name);
         m_lastEpoch.remove(name);
         QString text = tr("Vectors %1 stored: %2 rows of %3 dimensions in %4 s")
                            .arg(name, QLocale().toString(r.rows))
@@ -189,6 +209,7 @@ bool VectorsJob::start(const VectorsRequest &request)
         if (m_session->stale(serial))
             return;
         m_jobs.remove(name);
+        m_trained.remove(name);
         m_lastEpoch.remove(name);
         emit message(tr("Could not compute %1: %2").arg(name, text), 15000);
         emit ended(name, false, false, text);
@@ -197,6 +218,7 @@ bool VectorsJob::start(const VectorsRequest &request)
         if (m_session->stale(serial))
             return;
         m_jobs.remove(name);
+        m_trained.remove(name);
         m_lastEpoch.remove(name);
         QString text = tr("Computing %1 cancelled; no set was stored").arg(name);
         if (Project *p = m_session->project(); trained && p) {
@@ -236,9 +258,12 @@ bool VectorsJob::start(const VectorsRequest &request)
         return out;
     });
     m_jobs.insert(name, id);
+    if (method->trained)
+        m_trained.insert(name);
     m_lastEpoch.remove(name);
-    emit message(request.resume ? tr("Resuming the training of %1…").arg(name)
-                                : tr("Computing %1 (%2)…").arg(name, method->label),
+    emit message(request.resume        ? tr("Resuming the training of %1…").arg(name)
+                     : method->trained ? tr("Training %1…").arg(name)
+                                       : tr("Computing %1: %2…").arg(name, method->label),
                  5000);
     return true;
 }

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -75,8 +76,7 @@ struct VectorsResult {
 /// Runs Compute Vectors' jobs on the session's runner: pooling through core's runEmbedStep, a
 /// sequence model through runSequenceModel (a checkpoint stored after every epoch, each epoch's
 /// loss reported as it ends). The project is opened in the worker; outcomes arrive on the GUI
-/// thread. Jobs for different sets run side by side; one for a set that is being computed
-/// replaces that run.
+/// thread. Jobs for different sets run side by side; a set being computed is not started again.
 class VectorsJob final : public QObject {
     Q_OBJECT
 
@@ -85,8 +85,8 @@ public:
 
     /// Asks with a VectorsDialog for the current dataset, then starts the job.
     void choose(QWidget *parent);
-    /// Starts computing. False (with a message) when no project is open or the request lacks a
-    /// dataset, a method, a name or the item vectors.
+    /// Starts computing. False (with a message) when no project is open, the request lacks a
+    /// dataset, a method, a name or the item vectors, or that set is being computed already.
     bool start(const VectorsRequest &request);
     /// The running job computing `setName`, or 0.
     JobId jobOf(const QString &setName) const { return m_jobs.value(setName); }
@@ -108,6 +108,7 @@ signals:
 private:
     ProjectSession *m_session;
     QHash<QString, JobId> m_jobs;
+    QSet<QString> m_trained; ///< running jobs of trained methods
     QHash<QString, QString> m_lastEpoch;
 };
 
