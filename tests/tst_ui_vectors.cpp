@@ -408,6 +408,7 @@ void TestUiVectors::trainSeq2seq()
 {
     const QString path = copyOfProject(QStringLiteral("seq2seq.orrery"));
     QVERIFY(!path.isEmpty());
+    QStringList progress; // outlives the window, which reports its cancels as it closes
     MainWindow window;
     window.resize(1200, 800);
     window.show();
@@ -416,8 +417,7 @@ void TestUiVectors::trainSeq2seq()
     VectorsJob *vectors = window.vectorsJob();
     QSignalSpy ended(vectors, &VectorsJob::ended);
     QSignalSpy epochs(vectors, &VectorsJob::epochFinished);
-    QStringList progress;
-    connect(runner, &JobRunner::progressed, this,
+    connect(runner, &JobRunner::progressed, runner,
             [&](JobId id, qint64, qint64) { progress.append(runner->info(id).message); });
 
     VectorsRequest r;
@@ -569,6 +569,8 @@ void TestUiVectors::yesSmall()
         set.datasetId = id;
         saveEmbeddingSet(project, set);
     }
+    QString message; // outlives the window, which reports its cancels as it closes
+    VectorsRequest r;
     MainWindow window;
     window.resize(1200, 800);
     window.show();
@@ -576,7 +578,6 @@ void TestUiVectors::yesSmall()
     JobRunner *runner = window.jobRunner();
     VectorsJob *vectors = window.vectorsJob();
     QSignalSpy ended(vectors, &VectorsJob::ended);
-    VectorsRequest r;
     {
         VectorsDialog dialog(*window.session()->project(), window.session()->datasetId(), &window);
         QCOMPARE(dialog.fromCombo()->currentData().toString(), QStringLiteral("yes/sgns"));
@@ -604,8 +605,7 @@ void TestUiVectors::yesSmall()
         r = dialog.request();
     }
     QCOMPARE(r.setName, QStringLiteral("yes/seq2seq"));
-    QString message;
-    connect(runner, &JobRunner::progressed, this, [&](JobId id, qint64, qint64) {
+    connect(runner, &JobRunner::progressed, runner, [&](JobId id, qint64, qint64) {
         if (id == vectors->jobOf(r.setName))
             message = runner->info(id).message;
     });
