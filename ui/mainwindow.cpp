@@ -298,12 +298,12 @@ void MainWindow::createActions()
     m_computeMapAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     m_computeMapAction->setStatusTip(
         tr("Embed the selected dataset with defaults for its kind, then lay it out (PCA at once, then UMAP)"));
-    m_clusterAction = map->addAction(tr("C&luster…"), m_map, &MapPage::chooseClustering);
-    m_clusterAction->setStatusTip(tr("Group the points on the map into clusters that label themselves: k-means over "
-                                     "its embedding set or density over its layout"));
     m_computeVectorsAction = map->addAction(tr("Compute &Vectors…"), this, [this] { m_vectorsJob->choose(this); });
     m_computeVectorsAction->setStatusTip(tr("Compute a vector per playlist or document by a pooling method or a "
                                             "trained sequence model (seq2seq), as a new embedding set"));
+    m_clusterAction = map->addAction(tr("C&luster…"), m_map, &MapPage::chooseClustering);
+    m_clusterAction->setStatusTip(tr("Group the points on the map into clusters that label themselves: k-means over "
+                                     "its embedding set or density over its layout"));
     map->addSeparator();
     const std::pair<const char *, ProjectionMethod> methods[] = {
         {QT_TR_NOOP("&PCA"), ProjectionMethod::Pca},

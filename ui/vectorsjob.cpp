@@ -246,8 +246,6 @@ bool VectorsJob::start(const VectorsRequest &request)
                 out.epochs = epoch;
                 out.loss = loss;
                 job.post(EpochReport {epoch, epochs, loss});
-                // Throttled like the rest, but the last epoch's loss always reaches the jobs panel.
-                job.progress(epoch, epochs, epochLine(epoch, epochs, loss));
             };
             set = runSequenceModel(project, r, job);
         } else {
