@@ -22,6 +22,7 @@
 #include "searchdock.h"
 #include "settings.h"
 #include "uiutil.h"
+#include "vectorsjob.h"
 #include "viewhistory.h"
 #include "viewstate.h"
 
@@ -84,7 +85,7 @@ QString sequenceNoun(DatasetKind kind)
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_runner(new JobRunner(this)), m_session(new ProjectSession(m_runner, this)),
-      m_mapController(new MapController(m_session, this))
+      m_mapController(new MapController(m_session, this)), m_vectorsJob(new VectorsJob(m_session, this))
 {
     initResources();
     createDocks();
@@ -297,6 +298,9 @@ void MainWindow::createActions()
     m_computeMapAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     m_computeMapAction->setStatusTip(
         tr("Embed the selected dataset with defaults for its kind, then lay it out (PCA at once, then UMAP)"));
+    m_computeVectorsAction = map->addAction(tr("Compute &Vectors…"), this, [this] { m_vectorsJob->choose(this); });
+    m_computeVectorsAction->setStatusTip(tr("Compute a vector per playlist or document by a pooling method or a "
+                                            "trained sequence model (seq2seq), as a new embedding set"));
     m_clusterAction = map->addAction(tr("C&luster…"), m_map, &MapPage::chooseClustering);
     m_clusterAction->setStatusTip(tr("Group the points on the map into clusters that label themselves: k-means over "
                                      "its embedding set or density over its layout"));
@@ -317,6 +321,7 @@ void MainWindow::createActions()
         m_projectionActions.append(action);
     }
     m_datasetDock->view()->addAction(m_computeMapAction);
+    m_datasetDock->view()->addAction(m_computeVectorsAction);
     m_datasetDock->view()->addActions(m_projectionActions);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -395,6 +400,12 @@ void MainWindow::connectParts()
             });
     connect(m_mapController, &MapController::mapComputed, this, &MainWindow::updateActions);
     connect(m_mapController, &MapController::message, this, &MainWindow::showMessage);
+    connect(m_vectorsJob, &VectorsJob::message, this, &MainWindow::showMessage);
+    connect(m_vectorsJob, &VectorsJob::stored, this, [this](const QString &set, bool show) {
+        m_datasetDock->reload();
+        if (show)
+            m_datasetDock->selectSet(set); // laid out as a chosen set is: its best layout, else PCA now
+    });
 
     connect(m_datasetDock, &DatasetDock::reloaded, this, &MainWindow::updateCounts);
     connect(m_datasetDock, &DatasetDock::message, this,
@@ -607,6 +618,7 @@ void MainWindow::updateActions()
     m_importFolderAction->setEnabled(idle && open);
     const qint64 dataset = open ? m_session->datasetId() : 0;
     m_computeMapAction->setEnabled(dataset && !m_mapController->isComputing(dataset));
+    m_computeVectorsAction->setEnabled(open);
     const bool hasSet = open && !m_session->set().isEmpty();
     for (QAction *action : std::as_const(m_projectionActions))
         action->setEnabled(hasSet);

@@ -26,6 +26,7 @@ class ProblemsDock;
 class ProjectSession;
 class RecommendDock;
 class SearchDock;
+class VectorsJob;
 class ViewHistory;
 class ViewState;
 
@@ -55,6 +56,7 @@ public:
 
     ProjectSession *session() const { return m_session; }
     MapController *mapController() const { return m_mapController; }
+    VectorsJob *vectorsJob() const { return m_vectorsJob; }
     JobRunner *jobRunner() const { return m_runner; }
     MapPage *map() const { return m_map; }
     DatasetDock *datasets() const { return m_datasetDock; }
@@ -102,6 +104,7 @@ private:
     JobRunner *m_runner;
     ProjectSession *m_session;
     MapController *m_mapController;
+    VectorsJob *m_vectorsJob;
     bool m_restoredGeometry = false;
     bool m_restoredState = false;
     bool m_shown = false;
@@ -131,6 +134,7 @@ private:
     QAction *m_sampleAction = nullptr;
     QAction *m_computeMapAction = nullptr;
     QAction *m_clusterAction = nullptr;
+    QAction *m_computeVectorsAction = nullptr;
     QList<QAction *> m_projectionActions;
     QList<QAction *> m_exportSelectionActions;
     QAction *m_exportMapAction = nullptr;
