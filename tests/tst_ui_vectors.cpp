@@ -70,6 +70,7 @@ private slots:
     void resumeOnlyWithAStoredModel();
     void poolFromTheWindow();
     void trainSeq2seq();
+    void trainPvdbow();
     void cancelKeepsTheCheckpoint();
     void yesSmall();
 
@@ -199,7 +200,7 @@ void TestUiVectors::fieldsFollowTheMethod()
         ids.append(m.id);
     QCOMPARE(ids,
              (QStringList {QStringLiteral("mean"), QStringLiteral("sif"), QStringLiteral("pyramid"),
-                           QStringLiteral("positional"), QStringLiteral("seq2seq")}));
+                           QStringLiteral("positional"), QStringLiteral("seq2seq"), QStringLiteral("pvdbow")}));
 
     // Pooling: the dataset, its item2vec vectors, the default name; no training options.
     QCOMPARE(dialog.datasetCombo()->currentText(), datasetName);
@@ -420,6 +421,43 @@ void TestUiVectors::poolFromTheWindow()
     VectorsRequest bad = r;
     bad.from.clear();
     QVERIFY(!vectors->start(bad));
+}
+
+void TestUiVectors::trainPvdbow()
+{
+    const QString path = copyOfProject(QStringLiteral("pvdbow.orrery"));
+    QVERIFY(!path.isEmpty());
+    MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(window.openProject(path));
+    VectorsJob *vectors = window.vectorsJob();
+    QSignalSpy ended(vectors, &VectorsJob::ended);
+    VectorsRequest r;
+    {
+        VectorsDialog dialog(*window.session()->project(), window.session()->datasetId(), &window);
+        dialog.methodCombo()->setCurrentIndex(dialog.methodCombo()->findData(QStringLiteral("pvdbow")));
+        dialog.showCheck()->setChecked(false);
+        r = dialog.request();
+    }
+    QVERIFY(r.trained());
+    QVERIFY(vectors->start(r));
+    QVERIFY(waitEnded(ended, 30000));
+    QVERIFY2(ended.last().at(1).toBool(), qPrintable(ended.last().at(3).toString()));
+    {
+        Project project(path);
+        const EmbeddingSet set = loadEmbeddingSet(project, r.setName);
+        QCOMPARE(set.method, QStringLiteral("pvdbow"));
+        QCOMPARE(set.count(), qint64(Playlists));
+        QCOMPARE(set.dim, PvdbowOptions::forPlaylists().dim);
+        const std::optional<StoredModel> model = loadModelHeader(project, r.setName);
+        QVERIFY(model);
+        QCOMPARE(model->method, QStringLiteral("pvdbow"));
+    }
+    // PV-DBOW trains in one run: its stored model is never offered for resuming.
+    VectorsDialog again(*window.session()->project(), window.session()->datasetId(), &window);
+    again.methodCombo()->setCurrentIndex(again.methodCombo()->findData(QStringLiteral("pvdbow")));
+    QVERIFY(!again.resumeCheck()->isEnabled());
 }
 
 void TestUiVectors::trainSeq2seq()

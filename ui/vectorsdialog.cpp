@@ -268,8 +268,9 @@ void VectorsDialog::updateFields()
         }
     }
     const int done = m_model ? epochsDone(*m_model) : 0;
-    const bool resumable = trained && d && m_model && m_model->method == methodId && m_model->datasetId == d->id
-        && done > 0;
+    // PV-DBOW trains in one run: only seq2seq's epochs can be resumed.
+    const bool resumable = methodId == u"seq2seq" && d && m_model && m_model->method == methodId
+        && m_model->datasetId == d->id && done > 0;
     m_resume->setEnabled(resumable);
     if (resumable) {
         const QJsonArray losses = m_model->stats.value(QStringLiteral("epoch_loss")).toArray();
@@ -290,7 +291,7 @@ void VectorsDialog::updateFields()
         if (isVisible())
             adjustSize(); // shrink again when the options go
     }
-    m_from->setEnabled(!(trained && m_resume->isChecked()));
+    m_from->setEnabled(!(trained && m_resume->isChecked()) && methodId != u"pvdbow");
 
     QString why;
     const bool valid = isValid(&why);
@@ -326,7 +327,7 @@ bool VectorsDialog::isValid(QString *why) const
     if (!method)
         return fail(tr("Choose a method."));
     const bool resume = method->trained && m_resume->isChecked() && m_resume->isEnabled();
-    if (!resume && m_from->currentData().toString().isEmpty())
+    if (!resume && method->id != u"pvdbow" && m_from->currentData().toString().isEmpty())
         return fail(tr("No item vectors to start from: Map ▸ Compute Map computes item2vec vectors of %1's items "
                        "first.")
                         .arg(d->name));

@@ -54,6 +54,10 @@ QList<VectorMethod> vectorMethods()
          tr("A GRU encoder–decoder trained to rebuild each playlist from its vector (Papreja et al. 2019). "
             "Trains in epochs, storing a checkpoint after each, so training can resume"),
          true},
+        {QStringLiteral("pvdbow"), tr("Paragraph vectors (PV-DBOW)"),
+         tr("Each playlist's or document's own vector learns to predict its items (Le & Mikolov 2014), with "
+            "item2vec's skip-gram machinery; trains in one run, from the items alone"),
+         true},
     };
 }
 
@@ -92,6 +96,8 @@ SequenceModelRequest VectorsRequest::sequenceRequest() const
     r.resume = resume;
     r.replace = replace && !resume;
     r.seq2seq = seq2seq;
+    if (method == u"pvdbow")
+        r.from.clear(); // trained from the items alone: start vectors would have to match its dimension
     return r;
 }
 
@@ -242,6 +248,9 @@ bool VectorsJob::start(const VectorsRequest &request)
         EmbeddingSet set;
         if (request.trained()) {
             SequenceModelRequest r = request.sequenceRequest();
+            for (const DatasetInfo &d : project.datasets())
+                if (d.id == r.datasetId)
+                    r.pvdbow = pvdbowDefaults(d.kind);
             r.onEpoch = [&job, &out](int epoch, int epochs, double loss) {
                 out.epochs = epoch;
                 out.loss = loss;
